@@ -1,0 +1,50 @@
+package dev.modelregistry;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A model that the registry does not know, or that no source could provide. */
+public final class ModelNotFoundException extends RegistryException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> attempts;
+
+  private ModelNotFoundException(String message, String model, List<String> attempts) {
+    super(message, model, null, null);
+    this.attempts = List.copyOf(attempts);
+  }
+
+  /** {@code model} was not declared when the registry was built. */
+  public static ModelNotFoundException notDeclared(String model, Collection<String> declared) {
+    return new ModelNotFoundException(
+        "model " + model + " is not declared in this registry (declared: "
+            + (declared.isEmpty() ? "none" : String.join(", ", declared.stream().sorted().toList()))
+            + "); declare it with ModelRegistry.builder().model(\"" + model + "\")",
+        model,
+        List.of());
+  }
+
+  /** {@code model} is declared but no version of it has been loaded yet. */
+  public static ModelNotFoundException notLoaded(String model, String lastFailure) {
+    return new ModelNotFoundException(
+        "model " + model + " has no version loaded yet (" + lastFailure + "); it is retried on every poll",
+        model,
+        List.of(lastFailure));
+  }
+
+  /** No source had {@code model}; {@code attempts} says what each source answered, in order. */
+  public static ModelNotFoundException noSource(String model, List<String> attempts) {
+    return new ModelNotFoundException(
+        "model " + model + " could not be loaded from any source: "
+            + attempts.stream().map(a -> "[" + a + "]").collect(Collectors.joining(" ")),
+        model,
+        attempts);
+  }
+
+  /** What each source answered, in the order they were tried (store, cache, bundled). */
+  public List<String> attempts() {
+    return attempts;
+  }
+}

@@ -1,0 +1,399 @@
+package dev.modelregistry;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.modelregistry.internal.DefaultModelRegistry;
+import dev.modelregistry.internal.RegistryConfig;
+import dev.modelregistry.spi.ModelLoader;
+import dev.modelregistry.spi.ModelStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Serves the current version of each declared model and swaps in new versions as the store's pointer
+ * moves, without a lock on the read path. Thread-safe.
+ *
+ * <pre>{@code
+ * ModelRegistry registry = ModelRegistry.builder()
+ *     .store(FilesystemModelStore.of(Path.of("/srv/models")))
+ *     .fallback(ClasspathModelStore.of("bundled-models"))
+ *     .cacheDirectory(Path.of("/var/cache/models"))
+ *     .pollInterval(Duration.ofSeconds(120))
+ *     .model("t20_win_predictor")
+ *     .build();
+ *
+ * float[] p = registry.current("t20_win_predictor").predict(features);
+ * }</pre>
+ *
+ * <h2>Sources</h2>
+ * At build, each declared model is loaded from the first source that has it: the store's pointer; the
+ * local cache's last good version (so a restart with the store away still serves); the bundled fallback.
+ * {@link ModelStatus#source()} tells which. A registry then polls the store on one scheduler thread, with
+ * jitter, and conditional reads, so an unchanged poll transfers no model bytes. Errors back off
+ * exponentially and never stop polling.
+ *
+ * <h2>What a reader sees during a swap</h2>
+ * A new version is downloaded into a staging folder, verified against its manifest, moved into the cache,
+ * loaded, validated and warmed up on the loader thread, while the old version keeps serving. Then one
+ * volatile write makes it live. A call that starts before that write runs entirely on the old version; a
+ * call that starts after it runs entirely on the new one; no call sees a mix, waits, or fails because of the
+ * swap. The old version is retired and closed by a background reaper once the last call that started on
+ * it has returned, never before. A version that fails any step is never served; the old one serves on, and
+ * the failure is reported (event, WARN log, {@link #status(String)}) and retried with backoff.
+ *
+ * <h2>Read path</h2>
+ * {@link #current(String)} is a map lookup; a prediction is one volatile read, an increment and a
+ * decrement of a striped, padded counter, and the model's own work. No lock, no allocation by the
+ * registry, no logging.
+ */
+public interface ModelRegistry extends AutoCloseable {
+
+  /** A builder with the defaults described on each setter. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The live model {@code name}. The returned handle follows swaps (see {@link Model}); it may be kept.
+   *
+   * @throws ModelNotFoundException if the model was not declared, or no version of it has loaded yet
+   * @throws RegistryClosedException if the registry was closed
+   */
+  Model current(String name);
+
+  /** The names of the declared models. */
+  Set<String> models();
+
+  /**
+   * The state of model {@code name}.
+   *
+   * @throws ModelNotFoundException if the model was not declared
+   */
+  ModelStatus status(String name);
+
+  /**
+   * Polls every model now, and waits until the versions this finds are loaded and swapped in (or have
+   * failed). Failures are reported in {@link #status(String)}, not thrown.
+   */
+  void refresh();
+
+  /** Polls one model now and waits for the result; see {@link #refresh()}. */
+  ModelStatus refresh(String name);
+
+  /**
+   * Serves {@code version} of model {@code name} from now on, whatever the pointer says, until {@link
+   * #unpin(String)}. A local override for an emergency roll back; the store is not touched. Waits until the
+   * version is live.
+   *
+   * @throws ModelLoadException if the version cannot be loaded; the model then stays as it was
+   */
+  ModelStatus pin(String name, String version);
+
+  /** Follows the store's pointer again, and polls now. */
+  ModelStatus unpin(String name);
+
+  /**
+   * Stops polling, waits (up to the close timeout) for calls in flight to return, and closes every model.
+   * Calls that start after this throw {@link RegistryClosedException}. A model still in use when the timeout
+   * expires is left open, and reported, rather than closed under a running call. Idempotent.
+   */
+  @Override
+  void close();
+
+  /**
+   * Configures and builds a {@link ModelRegistry}. Each setting may be given once; settings that add
+   * (models, loaders, listeners) may be called repeatedly. Not thread-safe.
+   */
+  final class Builder {
+
+    private @Nullable ModelStore store;
+    private @Nullable ModelStore fallback;
+    private @Nullable Path cacheDirectory;
+    private final Map<String, ModelSpec> models = new LinkedHashMap<>();
+    private final List<ModelLoader> loaders = new ArrayList<>();
+    private @Nullable Boolean discoverLoaders;
+    private final List<RegistryListener> listeners = new ArrayList<>();
+    private @Nullable Duration pollInterval;
+    private @Nullable Boolean polling;
+    private @Nullable Double pollJitter;
+    private @Nullable Duration maxBackoff;
+    private @Nullable Duration leaseWarningAfter;
+    private @Nullable Boolean captureLeaseStacks;
+    private @Nullable Duration closeTimeout;
+    private @Nullable Integer cacheRetention;
+    private @Nullable Boolean requireManifest;
+    private @Nullable Clock clock;
+    private @Nullable ScheduledExecutorService scheduler;
+    private @Nullable Executor loaderExecutor;
+
+    Builder() {}
+
+    /** The store to follow: its pointer decides what is served. Optional if a fallback is set. */
+    public Builder store(ModelStore store) {
+      requireState(this.store == null, "store", this.store);
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * The source used when neither the store nor the local cache can give a model, typically {@link
+     * ClasspathModelStore#of(String)} with models bundled in the application. Read at start only. When
+     * its folder has no {@code latest.json}, its highest complete version is used.
+     */
+    public Builder fallback(ModelStore fallback) {
+      requireState(this.fallback == null, "fallback", this.fallback);
+      this.fallback = requireNonNull(fallback, "fallback");
+      return this;
+    }
+
+    /**
+     * The local folder where versions are downloaded, verified and kept (the last good one serves when the
+     * store is away at start). Must be writable. Default: {@code <java.io.tmpdir>/model-registry}.
+     */
+    public Builder cacheDirectory(Path cacheDirectory) {
+      requireState(this.cacheDirectory == null, "cacheDirectory", this.cacheDirectory);
+      this.cacheDirectory = requireNonNull(cacheDirectory, "cacheDirectory");
+      return this;
+    }
+
+    /** Declares a required model: {@link #build()} fails if no source has it. */
+    public Builder model(String name) {
+      return model(ModelSpec.required(name));
+    }
+
+    /** Declares a model with its options. */
+    public Builder model(ModelSpec spec) {
+      requireNonNull(spec, "spec");
+      if (models.putIfAbsent(spec.name(), spec) != null) {
+        throw new IllegalArgumentException("model " + spec.name() + " is declared twice");
+      }
+      return this;
+    }
+
+    /**
+     * Adds a loader. Loaders given here win over discovered ones for the same format; two loaders given
+     * here for one format are an error.
+     */
+    public Builder loader(ModelLoader loader) {
+      requireNonNull(loader, "loader");
+      for (ModelLoader existing : loaders) {
+        if (existing.format().equals(loader.format())) {
+          throw new IllegalArgumentException(
+              "two loaders for format " + loader.format() + ": " + existing.getClass().getName() + " and "
+                  + loader.getClass().getName());
+        }
+      }
+      loaders.add(loader);
+      return this;
+    }
+
+    /**
+     * Whether to find loaders with {@link java.util.ServiceLoader} (the built-in {@code linear} loader, and
+     * the XGBoost and ONNX loaders when their modules are on the classpath). Default: true.
+     */
+    public Builder discoverLoaders(boolean discoverLoaders) {
+      requireState(this.discoverLoaders == null, "discoverLoaders", this.discoverLoaders);
+      this.discoverLoaders = discoverLoaders;
+      return this;
+    }
+
+    /** Adds a listener for events (see {@link RegistryListener} for the rules listeners follow). */
+    public Builder listener(RegistryListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** How often to read each model's pointer. Default: 120 seconds. */
+    public Builder pollInterval(Duration pollInterval) {
+      requireState(this.pollInterval == null, "pollInterval", this.pollInterval);
+      requirePositive(pollInterval, "pollInterval");
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /**
+     * Whether to poll the store in the background. Default: true. Without polling, versions change only
+     * through {@link ModelRegistry#refresh()} and {@link ModelRegistry#pin}.
+     */
+    public Builder polling(boolean polling) {
+      requireState(this.polling == null, "polling", this.polling);
+      this.polling = polling;
+      return this;
+    }
+
+    /**
+     * The random spread of each poll delay, as a fraction of it, so replicas do not poll in step. Default:
+     * 0.1 (each delay is the interval ±10%).
+     */
+    public Builder pollJitter(double pollJitter) {
+      requireState(this.pollJitter == null, "pollJitter", this.pollJitter);
+      if (!(pollJitter >= 0 && pollJitter < 1)) {
+        throw new IllegalArgumentException("pollJitter must be in [0, 1) but was " + pollJitter);
+      }
+      this.pollJitter = pollJitter;
+      return this;
+    }
+
+    /**
+     * The longest delay between polls after repeated failures (the delay doubles from the poll interval
+     * with each failure), and between retries of a version that failed to load. Default: 10 minutes, or the
+     * poll interval if that is longer.
+     */
+    public Builder maxBackoff(Duration maxBackoff) {
+      requireState(this.maxBackoff == null, "maxBackoff", this.maxBackoff);
+      requirePositive(maxBackoff, "maxBackoff");
+      this.maxBackoff = maxBackoff;
+      return this;
+    }
+
+    /**
+     * How long a lease (or a call on a retired version) may be held before it is reported with a WARN log
+     * and a {@link RegistryEvent.LeaseOverdue} event. {@link Duration#ZERO} turns the check off. Default: 60
+     * seconds.
+     */
+    public Builder leaseWarningAfter(Duration leaseWarningAfter) {
+      requireState(this.leaseWarningAfter == null, "leaseWarningAfter", this.leaseWarningAfter);
+      requireNonNull(leaseWarningAfter, "leaseWarningAfter");
+      if (leaseWarningAfter.isNegative()) {
+        throw new IllegalArgumentException("leaseWarningAfter must be >= 0 but was " + leaseWarningAfter);
+      }
+      this.leaseWarningAfter = leaseWarningAfter;
+      return this;
+    }
+
+    /**
+     * Whether {@link Model#lease()} records the stack where each lease is taken, to report it when the
+     * lease is held too long. Costs a few microseconds per lease; predictions do not take such leases.
+     * Default: true.
+     */
+    public Builder captureLeaseStacks(boolean captureLeaseStacks) {
+      requireState(this.captureLeaseStacks == null, "captureLeaseStacks", this.captureLeaseStacks);
+      this.captureLeaseStacks = captureLeaseStacks;
+      return this;
+    }
+
+    /** How long {@link ModelRegistry#close()} waits for calls in flight. Default: 30 seconds. */
+    public Builder closeTimeout(Duration closeTimeout) {
+      requireState(this.closeTimeout == null, "closeTimeout", this.closeTimeout);
+      requireNonNull(closeTimeout, "closeTimeout");
+      if (closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must be >= 0 but was " + closeTimeout);
+      }
+      this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /**
+     * How many versions per model the local cache keeps (the served one included); older ones are
+     * deleted once closed. Default: 3.
+     */
+    public Builder cacheRetention(int versions) {
+      requireState(this.cacheRetention == null, "cacheRetention", this.cacheRetention);
+      if (versions < 1) {
+        throw new IllegalArgumentException("cacheRetention must be >= 1 but was " + versions);
+      }
+      this.cacheRetention = versions;
+      return this;
+    }
+
+    /**
+     * Whether to refuse versions that have no {@code manifest.json} (published by a plain script), which
+     * cannot be verified. Default: false: they are served, with a warning.
+     */
+    public Builder requireManifest(boolean requireManifest) {
+      requireState(this.requireManifest == null, "requireManifest", this.requireManifest);
+      this.requireManifest = requireManifest;
+      return this;
+    }
+
+    /** The clock for timestamps in status and history. Default: the system UTC clock. */
+    public Builder clock(Clock clock) {
+      requireState(this.clock == null, "clock", this.clock);
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The executor for polls, the reaper and the lease check. Default: one daemon thread of the registry's
+     * own. A given executor is not shut down by {@link ModelRegistry#close()}; the registry cancels its
+     * tasks.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      requireState(this.scheduler == null, "scheduler", this.scheduler);
+      this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * The executor that downloads, verifies, loads and warms up versions. Default: one daemon thread of the
+     * registry's own. A given executor is not shut down by {@link ModelRegistry#close()}.
+     */
+    public Builder loaderExecutor(Executor loaderExecutor) {
+      requireState(this.loaderExecutor == null, "loaderExecutor", this.loaderExecutor);
+      this.loaderExecutor = requireNonNull(loaderExecutor, "loaderExecutor");
+      return this;
+    }
+
+    /**
+     * Builds the registry, loads every declared model, and starts polling.
+     *
+     * @throws ModelNotFoundException if a required model cannot be loaded from any source; the message
+     *     names the model and what each source answered
+     * @throws IllegalStateException if neither a store nor a fallback is set, or the cache folder is not
+     *     writable
+     */
+    public ModelRegistry build() {
+      if (store == null && fallback == null) {
+        throw new IllegalStateException("a registry needs a store, a fallback, or both");
+      }
+      Duration interval = pollInterval != null ? pollInterval : Duration.ofSeconds(120);
+      Duration backoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
+      RegistryConfig config =
+          new RegistryConfig(
+              store,
+              fallback,
+              cacheDirectory != null
+                  ? cacheDirectory
+                  : Path.of(System.getProperty("java.io.tmpdir"), "model-registry"),
+              List.copyOf(models.values()),
+              List.copyOf(loaders),
+              discoverLoaders == null || discoverLoaders,
+              List.copyOf(listeners),
+              interval,
+              polling == null || polling,
+              pollJitter != null ? pollJitter : 0.1,
+              backoff.compareTo(interval) < 0 ? interval : backoff,
+              leaseWarningAfter != null ? leaseWarningAfter : Duration.ofSeconds(60),
+              captureLeaseStacks == null || captureLeaseStacks,
+              closeTimeout != null ? closeTimeout : Duration.ofSeconds(30),
+              cacheRetention != null ? cacheRetention : 3,
+              requireManifest != null && requireManifest,
+              clock != null ? clock : Clock.systemUTC(),
+              scheduler,
+              loaderExecutor);
+      return DefaultModelRegistry.start(config);
+    }
+
+    private static void requireState(boolean ok, String setting, @Nullable Object current) {
+      if (!ok) {
+        throw new IllegalStateException(setting + " was already set to " + current);
+      }
+    }
+
+    private static void requirePositive(Duration value, String setting) {
+      requireNonNull(value, setting);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(setting + " must be positive but was " + value);
+      }
+    }
+  }
+}

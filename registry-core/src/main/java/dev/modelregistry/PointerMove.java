@@ -1,0 +1,35 @@
+package dev.modelregistry;
+
+import static java.util.Objects.requireNonNull;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One move of a model's serving pointer, stored as an immutable object under {@code <model>/history/}.
+ * Immutable.
+ *
+ * @param sequence the number of the move; equals the {@link Pointer#sequence()} it wrote
+ * @param from the version served before, or null for the first move
+ * @param to the version served after
+ * @param at when the pointer moved, ISO-8601
+ * @param by who moved it
+ * @param action what kind of move: {@code promote} or {@code rollback}
+ * @param reason why, as given by whoever moved it
+ */
+public record PointerMove(
+    long sequence,
+    @Nullable VersionId from,
+    VersionId to,
+    String at,
+    String by,
+    String action,
+    @Nullable String reason) {
+
+  /** Checks. */
+  public PointerMove {
+    requireNonNull(to, "to");
+    requireNonNull(at, "at");
+    requireNonNull(by, "by");
+    requireNonNull(action, "action");
+  }
+}

@@ -1,0 +1,160 @@
+package dev.modelregistry;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** Something that happened to a model in a registry, reported to {@link RegistryListener}s. Immutable. */
+public sealed interface RegistryEvent {
+
+  /** The model concerned. */
+  String model();
+
+  /**
+   * A version was loaded, validated and warmed up, and is about to be swapped in.
+   *
+   * @param model the model
+   * @param version the version loaded
+   * @param source where its files came from
+   * @param took how long fetching, verifying, loading and warming up took
+   * @param bytesDownloaded bytes transferred from the store (0 when the local cache had the version)
+   */
+  record Loaded(String model, String version, ModelSource source, Duration took, long bytesDownloaded)
+      implements RegistryEvent {
+    /** Checks. */
+    public Loaded {
+      requireNonNull(model, "model");
+      requireNonNull(version, "version");
+      requireNonNull(source, "source");
+      requireNonNull(took, "took");
+    }
+  }
+
+  /**
+   * A version became the live one; calls that start from now on use it.
+   *
+   * @param model the model
+   * @param previousVersion the version it replaced, or null for the first version
+   * @param version the version now served
+   * @param source where it came from
+   */
+  record Swapped(String model, @Nullable String previousVersion, String version, ModelSource source)
+      implements RegistryEvent {
+    /** Checks. */
+    public Swapped {
+      requireNonNull(model, "model");
+      requireNonNull(version, "version");
+      requireNonNull(source, "source");
+    }
+  }
+
+  /**
+   * A version could not be fetched, verified, loaded or validated; it is not served, the previous version
+   * (if any) keeps serving, and it is retried with backoff.
+   *
+   * @param model the model
+   * @param version the version that failed, or null when the failure came before a version was known
+   * @param source the source that was tried
+   * @param cause what went wrong
+   */
+  record LoadFailed(String model, @Nullable String version, ModelSource source, Throwable cause)
+      implements RegistryEvent {
+    /** Checks. */
+    public LoadFailed {
+      requireNonNull(model, "model");
+      requireNonNull(source, "source");
+      requireNonNull(cause, "cause");
+    }
+  }
+
+  /**
+   * The store could not give the model at start, so a fallback serves it.
+   *
+   * @param model the model
+   * @param source the fallback used: {@link ModelSource#CACHE} or {@link ModelSource#BUNDLED}
+   * @param version the version the fallback serves
+   * @param reason why the store could not
+   */
+  record FellBack(String model, ModelSource source, String version, String reason)
+      implements RegistryEvent {
+    /** Checks. */
+    public FellBack {
+      requireNonNull(model, "model");
+      requireNonNull(source, "source");
+      requireNonNull(version, "version");
+      requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * A version was swapped out; it is closed once the calls still using it have returned.
+   *
+   * @param model the model
+   * @param version the version retired
+   * @param inFlight calls that were using it at the moment it was retired
+   */
+  record Retired(String model, String version, long inFlight) implements RegistryEvent {
+    /** Checks. */
+    public Retired {
+      requireNonNull(model, "model");
+      requireNonNull(version, "version");
+    }
+  }
+
+  /**
+   * A retired version was closed (its native memory freed).
+   *
+   * @param model the model
+   * @param version the version closed
+   * @param waited how long it waited between retirement and close for its last calls to end
+   */
+  record Closed(String model, String version, Duration waited) implements RegistryEvent {
+    /** Checks. */
+    public Closed {
+      requireNonNull(model, "model");
+      requireNonNull(version, "version");
+      requireNonNull(waited, "waited");
+    }
+  }
+
+  /**
+   * A poll of the store ended.
+   *
+   * @param model the model
+   * @param result what it found
+   * @param took how long reading the pointer took
+   * @param failure the error, when {@code result} is {@link ModelStatus.PollResult#FAILED}
+   */
+  record Polled(String model, ModelStatus.PollResult result, Duration took, @Nullable Throwable failure)
+      implements RegistryEvent {
+    /** Checks. */
+    public Polled {
+      requireNonNull(model, "model");
+      requireNonNull(result, "result");
+      requireNonNull(took, "took");
+    }
+  }
+
+  /**
+   * A lease has been held longer than the registry's {@code leaseWarningAfter}: it keeps its version open,
+   * and if the version is retired, keeps it from being closed.
+   *
+   * @param model the model
+   * @param version the leased version
+   * @param heldFor how long it has been held
+   * @param thread the name of the thread that took it
+   * @param acquiredAt the stack where it was taken, or null when stack capture is off
+   */
+  record LeaseOverdue(
+      String model, String version, Duration heldFor, String thread, @Nullable Throwable acquiredAt)
+      implements RegistryEvent {
+    /** Checks. */
+    public LeaseOverdue {
+      requireNonNull(model, "model");
+      requireNonNull(version, "version");
+      requireNonNull(heldFor, "heldFor");
+      requireNonNull(thread, "thread");
+    }
+  }
+}

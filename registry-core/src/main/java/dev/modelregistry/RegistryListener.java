@@ -1,0 +1,37 @@
+package dev.modelregistry;
+
+/**
+ * Receives what happens to the models of a registry: for metrics, health and alerts. Every method has a
+ * no-op default, so an implementation overrides only what it needs.
+ *
+ * <p>Methods are called on the registry's own threads (the scheduler and the loader), never on a thread
+ * that predicts. They must be fast and must not block; they must not call back into the registry's
+ * {@code refresh}, {@code pin}, {@code unpin} or {@code close} (they are not re-entrant). Whatever a
+ * listener throws is caught and logged, and does not affect the registry.
+ */
+public interface RegistryListener {
+
+  /** A version was loaded and is about to be swapped in. */
+  default void onLoaded(RegistryEvent.Loaded event) {}
+
+  /** A version became live. */
+  default void onSwapped(RegistryEvent.Swapped event) {}
+
+  /** A version failed to load and is not served. */
+  default void onLoadFailed(RegistryEvent.LoadFailed event) {}
+
+  /** A fallback source serves the model because the store could not. */
+  default void onFellBack(RegistryEvent.FellBack event) {}
+
+  /** A version was swapped out. */
+  default void onRetired(RegistryEvent.Retired event) {}
+
+  /** A retired version was closed. */
+  default void onClosed(RegistryEvent.Closed event) {}
+
+  /** A poll ended. */
+  default void onPolled(RegistryEvent.Polled event) {}
+
+  /** A lease was held too long. */
+  default void onLeaseOverdue(RegistryEvent.LeaseOverdue event) {}
+}

@@ -1,0 +1,225 @@
+package dev.modelregistry.internal;
+
+import dev.modelregistry.Model;
+import dev.modelregistry.ModelNotFoundException;
+import dev.modelregistry.ModelRegistry;
+import dev.modelregistry.ModelSpec;
+import dev.modelregistry.ModelStatus;
+import dev.modelregistry.RegistryClosedException;
+import dev.modelregistry.VersionId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The registry: one {@link ModelController} per declared model, sharing a cache, a scheduler and a reaper. */
+public final class DefaultModelRegistry implements ModelRegistry {
+
+  private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+
+  private final RegistryContext ctx;
+  private final Map<String, ModelController> controllers;
+  private final @Nullable ScheduledExecutorService ownScheduler;
+  private final @Nullable ExecutorService ownLoader;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DefaultModelRegistry(
+      RegistryContext ctx, @Nullable ScheduledExecutorService ownScheduler, @Nullable ExecutorService ownLoader) {
+    this.ctx = ctx;
+    this.ownScheduler = ownScheduler;
+    this.ownLoader = ownLoader;
+    Map<String, ModelController> byName = new LinkedHashMap<>();
+    for (ModelSpec spec : ctx.config().models()) {
+      byName.put(spec.name(), new ModelController(spec, ctx));
+    }
+    this.controllers = java.util.Collections.unmodifiableMap(byName);
+  }
+
+  /** Builds, loads every declared model, and starts polling; closes what it started if that fails. */
+  public static ModelRegistry start(RegistryConfig config) {
+    LocalCache cache = new LocalCache(config.cacheDirectory(), config.clock());
+    ScheduledExecutorService ownScheduler = null;
+    ScheduledExecutorService scheduler = config.scheduler();
+    if (scheduler == null) {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemon("model-registry-scheduler"));
+      executor.setRemoveOnCancelPolicy(true);
+      scheduler = ownScheduler = executor;
+    }
+    ExecutorService ownLoader = null;
+    java.util.concurrent.Executor loaderExecutor = config.loaderExecutor();
+    if (loaderExecutor == null) {
+      loaderExecutor = ownLoader = Executors.newSingleThreadExecutor(daemon("model-registry-loader"));
+    }
+    Events events = new Events(config.listeners());
+    RegistryContext ctx = new RegistryContext(
+        config,
+        config.store() == null ? null : new StoreReader(config.store()),
+        config.fallback() == null ? null : new StoreReader(config.fallback()),
+        cache,
+        new VersionLoader(config.loaders(), config.discoverLoaders(), config.clock()),
+        events,
+        new Retirement(events, scheduler, config.leaseWarningAfter(), config.captureLeaseStacks()),
+        scheduler,
+        loaderExecutor);
+    DefaultModelRegistry registry = new DefaultModelRegistry(ctx, ownScheduler, ownLoader);
+    try {
+      for (ModelController controller : registry.controllers.values()) {
+        controller.start();
+      }
+      ctx.retirement().start();
+      for (ModelController controller : registry.controllers.values()) {
+        controller.startPolling();
+      }
+    } catch (RuntimeException | Error e) {
+      registry.close();
+      throw e;
+    }
+    log.info("model registry started: {} model(s) from {}{}; cache {}", registry.controllers.size(),
+        config.store() == null ? "no store" : config.store().description(),
+        config.fallback() == null ? "" : ", fallback " + config.fallback().description(), cache.root());
+    return registry;
+  }
+
+  @Override
+  public Model current(String name) {
+    ModelController controller = controllers.get(name);
+    if (controller == null) {
+      throw ModelNotFoundException.notDeclared(String.valueOf(name), controllers.keySet());
+    }
+    ModelHandle handle = controller.handle;
+    if (!handle.isLoaded()) {
+      if (closed.get()) {
+        throw new RegistryClosedException(name);
+      }
+      ModelStatus status = controller.status();
+      throw ModelNotFoundException.notLoaded(name,
+          status.lastFailure() == null ? "no source has given a version yet" : status.lastFailure().message());
+    }
+    return handle;
+  }
+
+  @Override
+  public Set<String> models() {
+    return controllers.keySet();
+  }
+
+  @Override
+  public ModelStatus status(String name) {
+    return controller(name).status();
+  }
+
+  @Override
+  public void refresh() {
+    requireOpen();
+    List<CompletableFuture<Void>> loads = new ArrayList<>();
+    for (ModelController controller : controllers.values()) {
+      loads.add(controller.poll(true));
+    }
+    for (CompletableFuture<Void> load : loads) {
+      await(load);
+    }
+  }
+
+  @Override
+  public ModelStatus refresh(String name) {
+    requireOpen();
+    ModelController controller = controller(name);
+    await(controller.poll(true));
+    return controller.status();
+  }
+
+  @Override
+  public ModelStatus pin(String name, String version) {
+    requireOpen();
+    return controller(name).pin(VersionId.of(version));
+  }
+
+  @Override
+  public ModelStatus unpin(String name) {
+    requireOpen();
+    return controller(name).unpin();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + ctx.config().closeTimeout().toNanos();
+    List<CompletableFuture<Void>> loads = new ArrayList<>();
+    for (ModelController controller : controllers.values()) {
+      loads.add(controller.close());
+    }
+    for (CompletableFuture<Void> load : loads) {
+      try {
+        load.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        log.debug("a load was still running at close: {}", e.toString());
+      }
+    }
+    ctx.retirement().stop();
+    ctx.retirement().awaitAll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    if (ownLoader != null) {
+      ownLoader.shutdownNow();
+    }
+    if (ownScheduler != null) {
+      ownScheduler.shutdownNow();
+    }
+    log.info("model registry closed");
+  }
+
+  private ModelController controller(String name) {
+    ModelController controller = controllers.get(name);
+    if (controller == null) {
+      throw ModelNotFoundException.notDeclared(String.valueOf(name), controllers.keySet());
+    }
+    return controller;
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the model registry is closed");
+    }
+  }
+
+  private static void await(CompletableFuture<Void> load) {
+    try {
+      load.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.debug("load ended with {}", e.getCause().toString());
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "ModelRegistry" + controllers.keySet();
+  }
+}

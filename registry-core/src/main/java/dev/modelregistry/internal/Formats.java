@@ -1,0 +1,80 @@
+package dev.modelregistry.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Tells a version's format from its file names, for versions published without a manifest, and for the
+ * publisher when no format is given. Stateless and thread-safe.
+ *
+ * <ul>
+ *   <li>a {@code .onnx} file: {@code onnx};
+ *   <li>a {@code .ubj} file, or {@code model.bst}, {@code model.xgb}, {@code model.bin}, {@code
+ *       model.deprecated}: {@code xgboost};
+ *   <li>{@code model.json} with {@code "format": "linear"}: {@code linear}; with a {@code "learner"}
+ *       object (XGBoost's JSON model): {@code xgboost}.
+ * </ul>
+ */
+public final class Formats {
+
+  private static final List<String> XGBOOST_LEGACY =
+      List.of("model.bst", "model.xgb", "model.bin", "model.deprecated");
+
+  private Formats() {}
+
+  /**
+   * The format of a version with these files, if the rules decide it.
+   *
+   * @param head reads the first bytes of a file, for {@code model.json}
+   */
+  public static Optional<String> infer(List<String> files, Function<String, byte[]> head) {
+    for (String file : files) {
+      String lower = file.toLowerCase(Locale.ROOT);
+      if (lower.endsWith(".onnx")) {
+        return Optional.of("onnx");
+      }
+      if (lower.endsWith(".ubj") || XGBOOST_LEGACY.contains(lower)) {
+        return Optional.of("xgboost");
+      }
+    }
+    if (files.contains("model.json")) {
+      byte[] content = head.apply("model.json");
+      try {
+        JsonNode node = Json.MAPPER.readTree(content);
+        if (node != null && "linear".equals(node.path("format").asText())) {
+          return Optional.of("linear");
+        }
+        if (node != null && node.has("learner")) {
+          return Optional.of("xgboost");
+        }
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@link #infer} on files in a local folder. */
+  public static Optional<String> infer(Path directory, List<String> files) {
+    return infer(files, name -> readHead(directory.resolve(name)));
+  }
+
+  /**
+   * Reads a file for format detection. Only {@code model.json} is read; XGBoost JSON models can be large,
+   * but the whole document is needed to parse it, and detection happens once per version.
+   */
+  private static byte[] readHead(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.modelregistry.internal;
+
+import dev.modelregistry.ModelSpec;
+import dev.modelregistry.RegistryListener;
+import dev.modelregistry.spi.ModelLoader;
+import dev.modelregistry.spi.ModelStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/** The validated settings of a registry, as the builder hands them over. Immutable. */
+public record RegistryConfig(
+    @Nullable ModelStore store,
+    @Nullable ModelStore fallback,
+    Path cacheDirectory,
+    List<ModelSpec> models,
+    List<ModelLoader> loaders,
+    boolean discoverLoaders,
+    List<RegistryListener> listeners,
+    Duration pollInterval,
+    boolean polling,
+    double pollJitter,
+    Duration maxBackoff,
+    Duration leaseWarningAfter,
+    boolean captureLeaseStacks,
+    Duration closeTimeout,
+    int cacheRetention,
+    boolean requireManifest,
+    Clock clock,
+    @Nullable ScheduledExecutorService scheduler,
+    @Nullable Executor loaderExecutor) {
+
+  /** Copies the lists. */
+  public RegistryConfig {
+    models = List.copyOf(models);
+    loaders = List.copyOf(loaders);
+    listeners = List.copyOf(listeners);
+  }
+}

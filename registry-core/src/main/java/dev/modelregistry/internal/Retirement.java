@@ -1,0 +1,214 @@
+package dev.modelregistry.internal;
+
+import dev.modelregistry.VersionId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reaper and the lease watchdog. Retired versions wait in a queue; a sweep on the scheduler closes
+ * each one whose lease counter reads zero, and sweeps again, with a growing delay, while any still has
+ * calls in flight. The watchdog reports leases held longer than the warning threshold. Thread-safe.
+ */
+final class Retirement {
+
+  private static final Logger log = LoggerFactory.getLogger(Retirement.class);
+  private static final long MIN_SWEEP_DELAY_MICROS = 500;
+  private static final long MAX_SWEEP_DELAY_MICROS = 50_000;
+
+  private final Events events;
+  private final ScheduledExecutorService scheduler;
+  private final long warnAfterNanos;
+  private final boolean captureStacks;
+  private final Queue<LoadedVersion> waiting = new ConcurrentLinkedQueue<>();
+  private final Set<LeaseImpl> leases = ConcurrentHashMap.newKeySet();
+  private final Set<LoadedVersion> reportedStuck = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean sweepPending = new AtomicBoolean();
+  private volatile long sweepDelayMicros = MIN_SWEEP_DELAY_MICROS;
+  private @Nullable ScheduledFuture<?> watchdog;
+
+  Retirement(
+      Events events, ScheduledExecutorService scheduler, Duration warnAfter, boolean captureStacks) {
+    this.events = events;
+    this.scheduler = scheduler;
+    this.warnAfterNanos = warnAfter.toNanos();
+    this.captureStacks = captureStacks;
+  }
+
+  /** Starts the lease watchdog, if a warning threshold is set. */
+  void start() {
+    if (warnAfterNanos > 0) {
+      long periodMillis = Math.max(10, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(warnAfterNanos) / 4));
+      watchdog = scheduler.scheduleWithFixedDelay(
+          this::checkOverdue, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  boolean captureStacks() {
+    return captureStacks;
+  }
+
+  LeaseImpl track(LeaseImpl lease) {
+    if (warnAfterNanos > 0) {
+      leases.add(lease);
+    }
+    return lease;
+  }
+
+  void untrack(LeaseImpl lease) {
+    leases.remove(lease);
+  }
+
+  /** Retires a version that was just swapped out, and arranges for it to be closed. */
+  void retire(LoadedVersion version) {
+    version.retire(System.nanoTime());
+    events.retired(version.model, version.version.value(), version.leases.sum());
+    waiting.add(version);
+    sweepDelayMicros = MIN_SWEEP_DELAY_MICROS;
+    requestSweep(0);
+  }
+
+  /** Versions of {@code model} retired but not closed yet. */
+  int waitingFor(String model) {
+    int n = 0;
+    for (LoadedVersion v : waiting) {
+      if (v.model.equals(model)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The versions of {@code model} that are retired but not closed yet (their files are still in use). */
+  Set<VersionId> openVersions(String model) {
+    Set<VersionId> open = new HashSet<>();
+    for (LoadedVersion v : waiting) {
+      if (v.model.equals(model)) {
+        open.add(v.version);
+      }
+    }
+    return open;
+  }
+
+  /**
+   * Closes every retired version whose calls have all returned, and gives up after {@code timeout}.
+   *
+   * @return the versions still open because calls on them did not return in time
+   */
+  List<LoadedVersion> awaitAll(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pauseMillis = 1;
+    while (true) {
+      sweep();
+      if (waiting.isEmpty() || System.nanoTime() - deadline >= 0) {
+        break;
+      }
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      pauseMillis = Math.min(20, pauseMillis * 2);
+    }
+    List<LoadedVersion> left = new ArrayList<>(waiting);
+    for (LoadedVersion v : left) {
+      log.warn("model {} {}: still has {} calls in flight after {} ms; left open rather than closed under a"
+          + " running call", v.model, v.version, v.leases.sum(), timeout.toMillis());
+    }
+    return left;
+  }
+
+  void stop() {
+    ScheduledFuture<?> w = watchdog;
+    if (w != null) {
+      w.cancel(false);
+    }
+  }
+
+  /** Closes what can be closed now; returns how many versions still wait. */
+  int sweep() {
+    int left = 0;
+    for (Iterator<LoadedVersion> it = waiting.iterator(); it.hasNext(); ) {
+      LoadedVersion v = it.next();
+      if (v.leases.sum() != 0) {
+        left++;
+        continue;
+      }
+      it.remove();
+      reportedStuck.remove(v);
+      close(v);
+    }
+    return left;
+  }
+
+  private void close(LoadedVersion v) {
+    boolean closedNow;
+    try {
+      closedNow = v.closeOnce();
+    } catch (RuntimeException e) {
+      log.warn("model {} {}: closing the model threw; it is considered closed", v.model, v.version, e);
+      closedNow = true;
+    }
+    if (closedNow) {
+      events.closed(v.model, v.version.value(), Duration.ofNanos(System.nanoTime() - v.retiredAtNanos()));
+    }
+  }
+
+  private void requestSweep(long delayMicros) {
+    if (!sweepPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      scheduler.schedule(this::sweepTask, delayMicros, TimeUnit.MICROSECONDS);
+    } catch (RejectedExecutionException e) {
+      // The scheduler is shutting down: the registry's close() sweeps on its own thread.
+      sweepPending.set(false);
+    }
+  }
+
+  private void sweepTask() {
+    sweepPending.set(false);
+    int left = sweep();
+    if (left > 0) {
+      long delay = sweepDelayMicros;
+      sweepDelayMicros = Math.min(MAX_SWEEP_DELAY_MICROS, delay * 2);
+      requestSweep(delay);
+    } else {
+      sweepDelayMicros = MIN_SWEEP_DELAY_MICROS;
+    }
+  }
+
+  private void checkOverdue() {
+    long now = System.nanoTime();
+    for (LeaseImpl lease : leases) {
+      long held = now - lease.acquiredAtNanos;
+      if (!lease.reported && held > warnAfterNanos) {
+        lease.reported = true;
+        events.leaseOverdue(lease.version.model, lease.version.version.value(), Duration.ofNanos(held),
+            lease.threadName, lease.acquiredAt);
+      }
+    }
+    for (LoadedVersion v : waiting) {
+      long waited = now - v.retiredAtNanos();
+      if (waited > warnAfterNanos && reportedStuck.add(v)) {
+        log.warn("model {} {}: retired {} ms ago and still has {} calls in flight; it is closed when they"
+            + " return", v.model, v.version, TimeUnit.NANOSECONDS.toMillis(waited), v.leases.sum());
+      }
+    }
+  }
+}

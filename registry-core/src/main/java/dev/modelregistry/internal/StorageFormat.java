@@ -1,0 +1,399 @@
+package dev.modelregistry.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelregistry.Manifest;
+import dev.modelregistry.Names;
+import dev.modelregistry.Pointer;
+import dev.modelregistry.PointerMove;
+import dev.modelregistry.VersionId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Storage format version 1: the keys of a model's objects and the codecs of its JSON files (pointer,
+ * manifest, schema, metrics, history records, claims). Every store is read and written through this class,
+ * so they all share one format. Stateless and thread-safe.
+ *
+ * <p>Parsing methods throw {@link IllegalArgumentException} with a message that names the file and the
+ * problem.
+ */
+public final class StorageFormat {
+
+  /** The pointer file. */
+  public static final String POINTER = "latest.json";
+  /** The commit marker of a version. */
+  public static final String MANIFEST = "manifest.json";
+  /** Optional numeric training metrics. */
+  public static final String METRICS = "metrics.json";
+  /** Optional ordered feature names. */
+  public static final String SCHEMA = "schema.json";
+  /** Optional warm-up inputs and expected outputs. */
+  public static final String WARMUP = "warmup.json";
+  /** Written first by the publisher to claim a version number; hidden from version file lists. */
+  public static final String CLAIM = ".claim.json";
+  /** The folder of pointer history records. */
+  public static final String HISTORY = "history";
+
+  private StorageFormat() {}
+
+  /** The key of a model's pointer. */
+  public static String pointerKey(String model) {
+    return Names.requireModelName(model) + "/" + POINTER;
+  }
+
+  /** The folder of a model. */
+  public static String modelFolder(String model) {
+    return Names.requireModelName(model);
+  }
+
+  /** The folder of a version. */
+  public static String versionFolder(String model, VersionId version) {
+    return Names.requireModelName(model) + "/" + version.value();
+  }
+
+  /** The key of one file of a version. */
+  public static String fileKey(String model, VersionId version, String file) {
+    return versionFolder(model, version) + "/" + (file.equals(CLAIM) ? file : Names.requireFileName(file));
+  }
+
+  /** The folder of a model's history records. */
+  public static String historyFolder(String model) {
+    return Names.requireModelName(model) + "/" + HISTORY;
+  }
+
+  /** The key of the history record of pointer move {@code sequence}. */
+  public static String historyKey(String model, long sequence, @Nullable String suffix) {
+    return historyFolder(model) + "/" + String.format("%012d", sequence) + (suffix == null ? "" : "-" + suffix)
+        + ".json";
+  }
+
+  /** The sequence number in a history record's name, or -1 if the name is not one. */
+  public static long historySequence(String objectName) {
+    int end = 0;
+    while (end < objectName.length() && Character.isDigit(objectName.charAt(end))) {
+      end++;
+    }
+    if (end == 0 || end > 18 || !objectName.endsWith(".json")) {
+      return -1;
+    }
+    return Long.parseLong(objectName.substring(0, end));
+  }
+
+  // ---------------------------------------------------------------- pointer
+
+  /**
+   * Parses {@code latest.json}.
+   *
+   * @param storePrefix the store's key prefix, which an {@code s3_prefix} must start with
+   */
+  public static Pointer parsePointer(String model, byte[] content, Optional<String> storePrefix) {
+    String what = model + "/" + POINTER;
+    ObjectNode node = Json.object(what, content);
+    String versionText = Json.requiredText(what, node, "version");
+    VersionId version = versionIn(what, "version", versionText);
+    String previousText = Json.optionalText(what, node, "previous");
+    VersionId previous = previousText == null ? null : versionIn(what, "previous", previousText);
+    String s3Prefix = Json.optionalText(what, node, "s3_prefix");
+    if (s3Prefix != null) {
+      checkPrefix(what, model, version, s3Prefix, storePrefix);
+    }
+    JsonNode sequenceNode = node.get("sequence");
+    long sequence = sequenceNode != null && sequenceNode.canConvertToLong() && sequenceNode.asLong() > 0
+        ? sequenceNode.asLong()
+        : 0;
+    return new Pointer(
+        version,
+        Json.optionalText(what, node, "updated_at"),
+        Json.optionalText(what, node, "updated_by"),
+        Json.optionalText(what, node, "reason"),
+        previous,
+        s3Prefix,
+        sequence);
+  }
+
+  /** Serializes a pointer with the field names scripts already use ({@code updated_at}, {@code s3_prefix}). */
+  public static byte[] writePointer(Pointer pointer) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("version", pointer.version().value());
+    putIfSet(node, "updated_at", pointer.updatedAt());
+    putIfSet(node, "updated_by", pointer.updatedBy());
+    putIfSet(node, "reason", pointer.reason());
+    if (pointer.previous() != null) {
+      node.put("previous", pointer.previous().value());
+    }
+    putIfSet(node, "s3_prefix", pointer.s3Prefix());
+    if (pointer.sequence() > 0) {
+      node.put("sequence", pointer.sequence());
+    }
+    return Json.bytes(node);
+  }
+
+  /**
+   * Checks that an {@code s3_prefix} names the version folder of {@code version} under the store's prefix.
+   * Accepts {@code models/m/v2}, {@code models/m/v2/} and {@code s3://bucket/models/m/v2}.
+   */
+  static void checkPrefix(
+      String what, String model, VersionId version, String s3Prefix, Optional<String> storePrefix) {
+    String path = s3Prefix;
+    if (path.startsWith("s3://")) {
+      int slash = path.indexOf('/', "s3://".length());
+      path = slash < 0 ? "" : path.substring(slash + 1);
+    }
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    boolean unsafe = path.startsWith("/") || path.contains("\\") || path.contains("//")
+        || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
+        || Arrays.asList(path.split("/")).stream().anyMatch(s -> s.equals("..") || s.equals("."));
+    if (unsafe) {
+      throw new IllegalArgumentException(
+          what + ": s3_prefix " + Names.quote(s3Prefix) + " is not a safe key prefix (it contains '..', '\\',"
+              + " an empty segment, a leading '/' or control characters); the pointer is refused");
+    }
+    String expectedTail = model + "/" + version.value();
+    String expected = storePrefix.filter(p -> !p.isEmpty()).map(p -> p + "/" + expectedTail).orElse(null);
+    boolean ok = expected != null ? path.equals(expected) : path.equals(expectedTail) || path.endsWith("/" + expectedTail);
+    if (!ok) {
+      throw new IllegalArgumentException(
+          what + ": s3_prefix " + Names.quote(s3Prefix) + " does not name the folder of version " + version
+              + " (expected " + (expected != null ? expected : "<prefix>/" + expectedTail)
+              + "); the pointer is refused");
+    }
+  }
+
+  // ---------------------------------------------------------------- manifest
+
+  /** Parses a version's {@code manifest.json} and checks that it belongs to {@code model} {@code version}. */
+  public static Manifest parseManifest(String model, VersionId version, byte[] content) {
+    String what = model + "/" + version + "/" + MANIFEST;
+    ObjectNode node = Json.object(what, content);
+    try {
+      JsonNode manifestVersion = node.get("manifest_version");
+      int formatVersion = manifestVersion == null ? Manifest.CURRENT_VERSION : manifestVersion.asInt(-1);
+      String manifestModel = Json.requiredText(what, node, "model");
+      String manifestVersionId = Json.requiredText(what, node, "version");
+      if (!manifestModel.equals(model) || !manifestVersionId.equals(version.value())) {
+        throw new IllegalArgumentException(
+            "it describes " + Names.quote(manifestModel) + " " + Names.quote(manifestVersionId)
+                + ", not the folder it is in; was it copied from another version?");
+      }
+      JsonNode files = node.get("files");
+      if (!(files instanceof ArrayNode fileArray)) {
+        throw new IllegalArgumentException("\"files\" must be an array");
+      }
+      List<Manifest.FileEntry> entries = new ArrayList<>();
+      for (JsonNode file : fileArray) {
+        if (!(file instanceof ObjectNode fileObject)) {
+          throw new IllegalArgumentException("each entry of \"files\" must be an object");
+        }
+        String name = Json.requiredText(what, fileObject, "name");
+        if (!Names.isFileName(name) || name.equals(MANIFEST)) {
+          throw new IllegalArgumentException(
+              "lists the file " + Names.quote(name) + ", which is not a valid file name (one path segment of"
+                  + " [A-Za-z0-9_.-], no '..', '/', '\\' or control characters)");
+        }
+        JsonNode size = fileObject.get("size");
+        if (size == null || !size.canConvertToLong()) {
+          throw new IllegalArgumentException("file " + name + " has no numeric \"size\"");
+        }
+        entries.add(new Manifest.FileEntry(name, size.asLong(), Json.requiredText(what, fileObject, "sha256")));
+      }
+      JsonNode schema = node.get("schema");
+      return new Manifest(
+          formatVersion,
+          model,
+          version,
+          Json.requiredText(what, node, "format"),
+          entries,
+          textOr(node, "created_at", ""),
+          numbers(what, node.get("metrics")),
+          schema == null || schema.isNull() ? List.of() : features(what, schema),
+          training(node.get("training")));
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(what)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Serializes a manifest. */
+  public static byte[] writeManifest(Manifest manifest) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("manifest_version", manifest.manifestVersion());
+    node.put("model", manifest.model());
+    node.put("version", manifest.version().value());
+    node.put("format", manifest.format());
+    node.put("created_at", manifest.createdAt());
+    ArrayNode files = node.putArray("files");
+    for (Manifest.FileEntry file : manifest.files()) {
+      files.addObject().put("name", file.name()).put("size", file.size()).put("sha256", file.sha256());
+    }
+    ObjectNode metrics = node.putObject("metrics");
+    manifest.metrics().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> metrics.put(e.getKey(), e.getValue()));
+    ArrayNode features = node.putObject("schema").putArray("features");
+    manifest.features().forEach(features::add);
+    node.set("training", Json.MAPPER.valueToTree(manifest.training()));
+    return Json.bytes(node);
+  }
+
+  // ---------------------------------------------------------------- schema and metrics
+
+  /**
+   * Parses {@code schema.json}: {@code {"features": [...]}}, also accepting {@code {"feature_names": [...]}}
+   * and a bare array, which scripts commonly write.
+   */
+  public static List<String> parseSchema(String what, byte[] content) {
+    return features(what, Json.tree(what, content));
+  }
+
+  /** Serializes a schema. */
+  public static byte[] writeSchema(List<String> features) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    ArrayNode array = node.putArray("features");
+    features.forEach(array::add);
+    return Json.bytes(node);
+  }
+
+  /** Parses {@code metrics.json}: the numeric fields of an object; other fields are ignored. */
+  public static Map<String, Double> parseMetrics(String what, byte[] content) {
+    return numbers(what, Json.object(what, content));
+  }
+
+  /** Serializes metrics. */
+  public static byte[] writeMetrics(Map<String, Double> metrics) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    metrics.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> node.put(e.getKey(), e.getValue()));
+    return Json.bytes(node);
+  }
+
+  // ---------------------------------------------------------------- history and claims
+
+  /** Serializes a history record. */
+  public static byte[] writeHistory(PointerMove move) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("sequence", move.sequence());
+    if (move.from() != null) {
+      node.put("from", move.from().value());
+    } else {
+      node.putNull("from");
+    }
+    node.put("to", move.to().value());
+    node.put("at", move.at());
+    node.put("by", move.by());
+    node.put("action", move.action());
+    putIfSet(node, "reason", move.reason());
+    return Json.bytes(node);
+  }
+
+  /** Parses a history record. */
+  public static PointerMove parseHistory(String what, byte[] content) {
+    ObjectNode node = Json.object(what, content);
+    String from = Json.optionalText(what, node, "from");
+    JsonNode sequence = node.get("sequence");
+    return new PointerMove(
+        sequence == null ? 0 : sequence.asLong(),
+        from == null ? null : versionIn(what, "from", from),
+        versionIn(what, "to", Json.requiredText(what, node, "to")),
+        textOr(node, "at", ""),
+        textOr(node, "by", ""),
+        textOr(node, "action", "promote"),
+        Json.optionalText(what, node, "reason"));
+  }
+
+  /** The content of a version claim: who claimed it, and when. */
+  public static byte[] writeClaim(String by, String at) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("claimed_by", by);
+    node.put("claimed_at", at);
+    return Json.bytes(node);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static VersionId versionIn(String what, String field, String text) {
+    if (!VersionId.isValid(text)) {
+      throw new IllegalArgumentException(
+          what + ": \"" + field + "\" is " + Names.quote(text)
+              + ", which is not a version id (v<digits> or v<YYYYMMDD>_<HHMMSS>); the pointer is refused");
+    }
+    return VersionId.of(text);
+  }
+
+  private static List<String> features(String what, JsonNode node) {
+    JsonNode array = node;
+    if (node instanceof ObjectNode object) {
+      array = object.has("features") ? object.get("features") : object.get("feature_names");
+      if (array == null) {
+        throw new IllegalArgumentException(what + " has no \"features\" array");
+      }
+    }
+    if (!(array instanceof ArrayNode featureArray)) {
+      throw new IllegalArgumentException(what + ": \"features\" must be an array of strings");
+    }
+    List<String> names = new ArrayList<>(featureArray.size());
+    for (JsonNode name : featureArray) {
+      if (!name.isTextual() || name.textValue().isEmpty()) {
+        throw new IllegalArgumentException(
+            what + ": every feature name must be a non-empty string, found " + Json.describe(name));
+      }
+      if (names.contains(name.textValue())) {
+        throw new IllegalArgumentException(what + ": feature " + Names.quote(name.textValue()) + " is listed twice");
+      }
+      names.add(name.textValue());
+    }
+    return names;
+  }
+
+  private static Map<String, Double> numbers(String what, @Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new IllegalArgumentException(what + ": metrics must be an object of numbers");
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    object.fields().forEachRemaining(e -> {
+      if (e.getValue().isNumber()) {
+        out.put(e.getKey(), e.getValue().doubleValue());
+      }
+    });
+    return out;
+  }
+
+  private static Map<String, Object> training(@Nullable JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> {
+      if (!e.getValue().isNull()) {
+        out.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class));
+      }
+    });
+    return out;
+  }
+
+  private static String textOr(JsonNode node, String field, String fallback) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? fallback : value.asText();
+  }
+
+  private static void putIfSet(ObjectNode node, String field, @Nullable String value) {
+    if (value != null) {
+      node.put(field, value);
+    }
+  }
+
+}
