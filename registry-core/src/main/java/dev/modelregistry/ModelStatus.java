@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastPollAt when the last poll ended, or null before the first
  * @param lastSuccessfulPollAt when the store last answered a poll, or null if it never did
  * @param consecutiveFailures failed polls or loads since the last success
- * @param lastFailure the most recent failure (a poll or a load), cleared when the failed version loads or
- *     the pointer moves past it
+ * @param lastFailure the most recent failure: a poll failure is cleared when the store answers again, a
+ *     load failure when a later load succeeds
  * @param retiredVersions versions of this model that were swapped out and wait for their last call to end
  *     before they are closed
  */

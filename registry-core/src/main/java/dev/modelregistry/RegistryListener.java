@@ -4,6 +4,9 @@ package dev.modelregistry;
  * Receives what happens to the models of a registry: for metrics, health and alerts. Every method has a
  * no-op default, so an implementation overrides only what it needs.
  *
+ * <p>Each method's default hands the event to {@link #onEvent(RegistryEvent)}, so a listener that wants
+ * everything (to log it, or bridge it to a metrics system) overrides that one method.
+ *
  * <p>Methods are called on the registry's own threads (the scheduler and the loader), never on a thread
  * that predicts. They must be fast and must not block; they must not call back into the registry's
  * {@code refresh}, {@code pin}, {@code unpin} or {@code close} (they are not re-entrant). Whatever a
@@ -12,26 +15,45 @@ package dev.modelregistry;
 public interface RegistryListener {
 
   /** A version was loaded and is about to be swapped in. */
-  default void onLoaded(RegistryEvent.Loaded event) {}
+  default void onLoaded(RegistryEvent.Loaded event) {
+    onEvent(event);
+  }
 
   /** A version became live. */
-  default void onSwapped(RegistryEvent.Swapped event) {}
+  default void onSwapped(RegistryEvent.Swapped event) {
+    onEvent(event);
+  }
 
   /** A version failed to load and is not served. */
-  default void onLoadFailed(RegistryEvent.LoadFailed event) {}
+  default void onLoadFailed(RegistryEvent.LoadFailed event) {
+    onEvent(event);
+  }
 
   /** A fallback source serves the model because the store could not. */
-  default void onFellBack(RegistryEvent.FellBack event) {}
+  default void onFellBack(RegistryEvent.FellBack event) {
+    onEvent(event);
+  }
 
   /** A version was swapped out. */
-  default void onRetired(RegistryEvent.Retired event) {}
+  default void onRetired(RegistryEvent.Retired event) {
+    onEvent(event);
+  }
 
   /** A retired version was closed. */
-  default void onClosed(RegistryEvent.Closed event) {}
+  default void onClosed(RegistryEvent.Closed event) {
+    onEvent(event);
+  }
 
   /** A poll ended. */
-  default void onPolled(RegistryEvent.Polled event) {}
+  default void onPolled(RegistryEvent.Polled event) {
+    onEvent(event);
+  }
 
   /** A lease was held too long. */
-  default void onLeaseOverdue(RegistryEvent.LeaseOverdue event) {}
+  default void onLeaseOverdue(RegistryEvent.LeaseOverdue event) {
+    onEvent(event);
+  }
+
+  /** Called by every default method above: one place to receive all events. */
+  default void onEvent(RegistryEvent event) {}
 }

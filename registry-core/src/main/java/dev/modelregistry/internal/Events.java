@@ -3,6 +3,7 @@ package dev.modelregistry.internal;
 import dev.modelregistry.ModelSource;
 import dev.modelregistry.ModelStatus.PollResult;
 import dev.modelregistry.RegistryEvent;
+import dev.modelregistry.RegistryException;
 import dev.modelregistry.RegistryListener;
 import java.time.Duration;
 import java.util.List;
@@ -43,10 +44,16 @@ final class Events {
 
   void loadFailed(
       String model, @Nullable String version, ModelSource source, Throwable cause, @Nullable String serving) {
-    log.warn("model {}: {} from {} was not loaded; {}: {}",
-        model, version == null ? "the pointer" : version, lower(source),
-        serving == null ? "no version is served yet" : serving + " keeps serving",
-        cause.getMessage(), cause);
+    String what = cause instanceof RegistryException
+        ? cause.getMessage()
+        : "model " + model + (version == null ? "" : " " + version) + " from " + lower(source)
+            + " was not loaded: " + cause;
+    String then = serving == null ? "no version is served yet" : serving + " keeps serving";
+    if (cause instanceof RegistryException && cause.getCause() == null) {
+      log.warn("{}; {}", what, then); // the message says it all; a stack trace would only add noise
+    } else {
+      log.warn("{}; {}", what, then, cause);
+    }
     fire(l -> l.onLoadFailed(new RegistryEvent.LoadFailed(model, version, source, cause)));
   }
 
@@ -68,7 +75,8 @@ final class Events {
 
   void polled(String model, PollResult result, Duration took, @Nullable Throwable failure) {
     if (failure != null) {
-      log.warn("model {}: poll failed after {} ms: {}", model, took.toMillis(), failure.getMessage(), failure);
+      log.warn("model {}: poll failed after {} ms: {}", model, took.toMillis(), failure.getMessage());
+      log.debug("model {}: poll failure", model, failure);
     } else {
       log.debug("model {}: polled in {} ms: {}", model, took.toMillis(), lower(result));
     }

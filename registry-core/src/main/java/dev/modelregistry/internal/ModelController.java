@@ -45,6 +45,7 @@ final class ModelController {
   // Guarded by this.
   private @Nullable String pointerTag;
   private @Nullable VersionId pointerVersion;
+  private boolean pointerMalformed;
   private @Nullable VersionId pinned;
   private @Nullable VersionId failedVersion;
   private int failedAttempts;
@@ -141,6 +142,7 @@ final class ModelController {
         lastSuccessfulPollAt = now();
         if (read.pointer() == null) {
           pointerTag = read.tag();
+          pointerMalformed = read.malformed() != null;
           String problem = read.malformed() != null
               ? read.malformed()
               : "no " + StorageFormat.POINTER + " at " + store.where(StorageFormat.pointerKey(name));
@@ -253,8 +255,8 @@ final class ModelController {
           lastFailure = new Failure(null, "poll failed: " + message(failure), now());
         } else {
           result = apply(read);
-          if (result == PollResult.FAILED) {
-            failure = new StorageException(String.valueOf(read.malformed()), name, null);
+          if (result == PollResult.FAILED && lastFailure != null) {
+            failure = new StorageException(lastFailure.message(), name, null);
           }
         }
         lastPoll = result;
@@ -270,26 +272,39 @@ final class ModelController {
   private PollResult apply(StoreReader.PointerRead read) {
     lastSuccessfulPollAt = now();
     pollFailures = 0;
+    PollResult result;
     switch (read.status()) {
       case NOT_MODIFIED:
-        return PollResult.UNCHANGED;
+        result = pointerMalformed ? PollResult.FAILED : PollResult.UNCHANGED;
+        break;
       case MISSING:
         pointerTag = null;
         pointerVersion = null;
-        return PollResult.NO_POINTER;
+        pointerMalformed = false;
+        result = PollResult.NO_POINTER;
+        break;
       default:
         pointerTag = read.tag();
-        if (read.pointer() == null) {
+        pointerMalformed = read.pointer() == null;
+        if (pointerMalformed) {
           pointerVersion = null;
           consecutiveFailures++;
           lastFailure = new Failure(null, String.valueOf(read.malformed()), now());
           return PollResult.FAILED;
         }
         VersionId named = read.pointer().version();
-        PollResult result = named.equals(pointerVersion) ? PollResult.UNCHANGED : PollResult.CHANGED;
+        result = named.equals(pointerVersion) ? PollResult.UNCHANGED : PollResult.CHANGED;
         pointerVersion = named;
-        return result;
     }
+    if (!pointerMalformed) {
+      if (lastFailure != null && lastFailure.version() == null) {
+        lastFailure = null; // the store answers again
+      }
+      if (failedVersion == null) {
+        consecutiveFailures = 0;
+      }
+    }
+    return result;
   }
 
   /** Starts a load of the version that should be served, unless it is served, loading, or backing off. */

@@ -60,6 +60,18 @@ public record LinearModel(float[][] weights, float[] bias, LinearPredictor.Link 
     return identity(value, new float[width]);
   }
 
+  /** The weights, one row per output (a copy). */
+  @Override
+  public float[][] weights() {
+    return Arrays.stream(weights).map(float[]::clone).toArray(float[][]::new);
+  }
+
+  /** The bias per output (a copy). */
+  @Override
+  public float[] bias() {
+    return bias.clone();
+  }
+
   /** The number of features. */
   public int width() {
     return weights[0].length;
