@@ -137,7 +137,10 @@ public interface ModelRegistry extends AutoCloseable {
 
     Builder() {}
 
-    /** The store to follow: its pointer decides what is served. Optional if a fallback is set. */
+    /**
+     * The store to follow: its pointer decides what is served. Optional if a fallback is set. The registry
+     * does not close stores; whoever created one closes it.
+     */
     public Builder store(ModelStore store) {
       requireState(this.store == null, "store", this.store);
       this.store = requireNonNull(store, "store");

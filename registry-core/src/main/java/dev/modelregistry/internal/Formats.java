@@ -1,6 +1,7 @@
 package dev.modelregistry.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -45,20 +46,36 @@ public final class Formats {
       }
     }
     if (files.contains("model.json")) {
-      byte[] content = head.apply("model.json");
-      try {
-        JsonNode node = Json.MAPPER.readTree(content);
-        if (node != null && "linear".equals(node.path("format").asText())) {
-          return Optional.of("linear");
-        }
-        if (node != null && node.has("learner")) {
-          return Optional.of("xgboost");
-        }
-      } catch (IOException e) {
-        return Optional.empty();
-      }
+      return jsonFormat(head.apply("model.json"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The format of a {@code model.json}: {@code linear} for {@code "format": "linear"}, {@code xgboost} for a
+   * top-level {@code "learner"} object. Streams the top level only, so a large XGBoost JSON model is not
+   * parsed whole (its {@code "learner"} key comes first).
+   */
+  static Optional<String> jsonFormat(byte[] content) {
+    try (JsonParser parser = Json.MAPPER.getFactory().createParser(content)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("learner") && value == JsonToken.START_OBJECT) {
+          return Optional.of("xgboost");
+        }
+        if (field.equals("format") && value == JsonToken.VALUE_STRING && parser.getText().equals("linear")) {
+          return Optional.of("linear");
+        }
+        parser.skipChildren();
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /** {@link #infer} on files in a local folder. */
@@ -66,10 +83,7 @@ public final class Formats {
     return infer(files, name -> readHead(directory.resolve(name)));
   }
 
-  /**
-   * Reads a file for format detection. Only {@code model.json} is read; XGBoost JSON models can be large,
-   * but the whole document is needed to parse it, and detection happens once per version.
-   */
+  /** Reads a file for format detection (only {@code model.json} is ever read). */
   private static byte[] readHead(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       return in.readAllBytes();

@@ -95,6 +95,10 @@ final class LocalCache {
    */
   CachedVersion fetch(StoreReader reader, String model, VersionId version, Namespace ns, boolean requireManifest)
       throws IOException {
+    if (ns == Namespace.BUNDLED) {
+      // Bundled copies are local and cheap to copy again; a new release may bundle other bytes under an old id.
+      deleteRecursively(modelDir(model, ns).resolve(version.value()));
+    }
     Optional<CachedVersion> cached = cached(model, version, ns, requireManifest);
     if (cached.isPresent()) {
       return cached.get();

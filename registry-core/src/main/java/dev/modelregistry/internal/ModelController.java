@@ -99,7 +99,7 @@ final class ModelController {
         Optional<LocalCache.CachedVersion> cached =
             ctx.cache().cached(name, cachedVersion, LocalCache.Namespace.STORE, ctx.config().requireManifest());
         if (cached.isPresent()) {
-          LoadedVersion loaded = ctx.loader().load(cached.get(), ModelSource.CACHE);
+          LoadedVersion loaded = load(cached.get(), ModelSource.CACHE, System.nanoTime());
           swapIn(loaded);
           ctx.events().fellBack(name, ModelSource.CACHE, loaded.version.value(), reason);
           return;
@@ -169,6 +169,7 @@ final class ModelController {
   }
 
   private LoadedVersion loadBundled(StoreReader fallback) throws IOException {
+    long start = System.nanoTime();
     StoreReader.PointerRead read = fallback.readPointer(name, null);
     if (read.malformed() != null) {
       throw new StorageException(read.malformed(), name, null);
@@ -176,7 +177,7 @@ final class ModelController {
     VersionId version = read.pointer() != null ? read.pointer().version() : newestUsable(fallback);
     LocalCache.CachedVersion cached = ctx.cache().fetch(
         fallback, name, version, LocalCache.Namespace.BUNDLED, ctx.config().requireManifest());
-    return ctx.loader().load(cached, ModelSource.BUNDLED);
+    return load(cached, ModelSource.BUNDLED, start);
   }
 
   private VersionId newestUsable(StoreReader reader) throws IOException {
@@ -377,9 +378,14 @@ final class ModelController {
     long start = System.nanoTime();
     LocalCache.CachedVersion cached =
         ctx.cache().fetch(store, name, target, LocalCache.Namespace.STORE, ctx.config().requireManifest());
-    LoadedVersion loaded = ctx.loader().load(cached, ModelSource.STORE);
-    ctx.events().loaded(name, target.value(), ModelSource.STORE,
-        Duration.ofNanos(System.nanoTime() - start), cached.bytesDownloaded());
+    return load(cached, ModelSource.STORE, start);
+  }
+
+  /** Loads, validates and warms up a cached version, and reports it loaded. */
+  private LoadedVersion load(LocalCache.CachedVersion cached, ModelSource source, long startNanos) {
+    LoadedVersion loaded = ctx.loader().load(cached, source);
+    ctx.events().loaded(name, cached.version().value(), source,
+        Duration.ofNanos(System.nanoTime() - startNanos), cached.bytesDownloaded());
     return loaded;
   }
 

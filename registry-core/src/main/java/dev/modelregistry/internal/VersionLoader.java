@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,14 +37,10 @@ final class VersionLoader {
   VersionLoader(List<ModelLoader> explicit, boolean discover, Clock clock) {
     Map<String, ModelLoader> byFormat = new LinkedHashMap<>();
     if (discover) {
-      for (ModelLoader loader : ServiceLoader.load(ModelLoader.class, VersionLoader.class.getClassLoader())) {
-        byFormat.putIfAbsent(loader.format(), loader);
-      }
+      discover(VersionLoader.class.getClassLoader(), byFormat);
       ClassLoader context = Thread.currentThread().getContextClassLoader();
       if (context != null && context != VersionLoader.class.getClassLoader()) {
-        for (ModelLoader loader : ServiceLoader.load(ModelLoader.class, context)) {
-          byFormat.putIfAbsent(loader.format(), loader);
-        }
+        discover(context, byFormat);
       }
     }
     for (ModelLoader loader : explicit) {
@@ -50,6 +48,22 @@ final class VersionLoader {
     }
     this.loaders = Map.copyOf(byFormat);
     this.clock = clock;
+  }
+
+  /** Adds the loaders {@link ServiceLoader} finds; one that cannot be created is skipped with a warning. */
+  private static void discover(ClassLoader classLoader, Map<String, ModelLoader> byFormat) {
+    Iterator<ModelLoader> it = ServiceLoader.load(ModelLoader.class, classLoader).iterator();
+    while (true) {
+      try {
+        if (!it.hasNext()) {
+          return;
+        }
+        ModelLoader loader = it.next();
+        byFormat.putIfAbsent(loader.format(), loader);
+      } catch (ServiceConfigurationError | LinkageError e) {
+        log.warn("a model loader on the classpath could not be created and is skipped: {}", e.toString());
+      }
+    }
   }
 
   /** The formats this registry can load. */
