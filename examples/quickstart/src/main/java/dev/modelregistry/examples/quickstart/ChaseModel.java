@@ -1,12 +1,17 @@
 package dev.modelregistry.examples.quickstart;
 
-import dev.modelregistry.linear.LinearModel;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * Simulated T20 chases and a logistic regression trained on them: the stand-in for a team's training job.
- * Features: runs needed, balls left, wickets left, current and required run rate.
+ * Simulated T20 chases and an XGBoost classifier trained on them with xgboost4j: the stand-in for a team's
+ * training job. Features: runs needed, balls left, wickets left, current and required run rate.
  */
 final class ChaseModel {
 
@@ -30,84 +35,60 @@ final class ChaseModel {
     return 1 / (1 + Math.exp(-logit));
   }
 
-  /** A trained model and how well it does on chases it has not seen. */
-  record Trained(LinearModel model, double accuracy, double logLoss, int rows) {}
+  /**
+   * A trained model, saved in XGBoost's UBJSON format, and how well it does on chases it has not seen.
+   *
+   * @param model the {@code model.ubj} bytes
+   * @param accuracy holdout accuracy
+   * @param logLoss holdout log loss
+   * @param rows training rows
+   * @param trees boosting rounds
+   */
+  record Trained(byte[] model, double accuracy, double logLoss, int rows, int trees) {}
 
-  /** Fits a logistic regression on {@code rows} simulated chases with batch gradient descent. */
-  static Trained train(int rows, int epochs, long seed) {
+  /** Trains a {@code binary:logistic} booster on {@code rows} simulated chases. */
+  static Trained train(int rows, int trees, long seed) throws XGBoostError {
     Random random = new Random(seed);
-    float[][] x = new float[rows][];
-    int[] y = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      x[i] = randomChase(random);
-      y[i] = random.nextDouble() < trueWinProbability(x[i]) ? 1 : 0;
-    }
-    int n = FEATURES.size();
-    double[] mean = new double[n];
-    double[] std = new double[n];
-    for (float[] row : x) {
-      for (int j = 0; j < n; j++) {
-        mean[j] += row[j] / rows;
+    DMatrix train = matrix(random, rows);
+    Map<String, Object> params = new HashMap<>();
+    params.put("objective", "binary:logistic");
+    params.put("max_depth", 3);
+    params.put("eta", 0.3);
+    params.put("nthread", 1);
+    params.put("seed", (int) seed);
+    Booster booster = XGBoost.train(train, params, trees, new HashMap<>(), null, null);
+    try {
+      DMatrix holdout = matrix(new Random(42), 4000);
+      float[][] predicted = booster.predict(holdout);
+      float[] labels = holdout.getLabel();
+      int correct = 0;
+      double loss = 0;
+      for (int i = 0; i < labels.length; i++) {
+        double p = Math.min(1 - 1e-7, Math.max(1e-7, predicted[i][0]));
+        correct += (p >= 0.5 ? 1 : 0) == labels[i] ? 1 : 0;
+        loss -= labels[i] == 1 ? Math.log(p) : Math.log(1 - p);
       }
+      holdout.dispose();
+      return new Trained(booster.toByteArray("ubj"), (double) correct / labels.length, loss / labels.length, rows,
+          trees);
+    } finally {
+      booster.dispose();
+      train.dispose();
     }
-    for (float[] row : x) {
-      for (int j = 0; j < n; j++) {
-        std[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / rows;
-      }
-    }
-    for (int j = 0; j < n; j++) {
-      std[j] = Math.sqrt(std[j]) + 1e-9;
-    }
-    double[] w = new double[n];
-    double b = 0;
-    double rate = 0.5;
-    for (int epoch = 0; epoch < epochs; epoch++) {
-      double[] gradW = new double[n];
-      double gradB = 0;
-      for (int i = 0; i < rows; i++) {
-        double z = b;
-        for (int j = 0; j < n; j++) {
-          z += w[j] * (x[i][j] - mean[j]) / std[j];
-        }
-        double error = 1 / (1 + Math.exp(-z)) - y[i];
-        for (int j = 0; j < n; j++) {
-          gradW[j] += error * (x[i][j] - mean[j]) / std[j] / rows;
-        }
-        gradB += error / rows;
-      }
-      for (int j = 0; j < n; j++) {
-        w[j] -= rate * gradW[j];
-      }
-      b -= rate * gradB;
-    }
-    // Fold the standardization into the weights, so the served model takes raw features.
-    float[] weights = new float[n];
-    double bias = b;
-    for (int j = 0; j < n; j++) {
-      weights[j] = (float) (w[j] / std[j]);
-      bias -= w[j] * mean[j] / std[j];
-    }
-    LinearModel model = LinearModel.logistic((float) bias, weights);
-    return evaluate(model, rows);
   }
 
-  private static Trained evaluate(LinearModel model, int rows) {
-    Random random = new Random(42);
-    int correct = 0;
-    double loss = 0;
-    int holdout = 4000;
-    float[][] w = model.weights();
-    for (int i = 0; i < holdout; i++) {
-      float[] x = randomChase(random);
-      int y = random.nextDouble() < trueWinProbability(x) ? 1 : 0;
-      double z = model.bias()[0];
-      for (int j = 0; j < x.length; j++) {
-        z += w[0][j] * x[j];
-      }
-      double p = Math.min(1 - 1e-7, Math.max(1e-7, 1 / (1 + Math.exp(-z))));
-      correct += (p >= 0.5 ? 1 : 0) == y ? 1 : 0;
-      loss -= y == 1 ? Math.log(p) : Math.log(1 - p);
+  private static DMatrix matrix(Random random, int rows) throws XGBoostError {
+    int n = FEATURES.size();
+    float[] data = new float[rows * n];
+    float[] labels = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      float[] chase = randomChase(random);
+      System.arraycopy(chase, 0, data, i * n, n);
+      labels[i] = random.nextDouble() < trueWinProbability(chase) ? 1 : 0;
     }
-    return new Trained(model, (double) correct / holdout, loss / holdout, rows);
+    DMatrix matrix = new DMatrix(data, rows, n, Float.NaN);
+    matrix.setLabel(labels);
+    matrix.setFeatureNames(FEATURES.toArray(String[]::new));
+    return matrix;
   }
 }

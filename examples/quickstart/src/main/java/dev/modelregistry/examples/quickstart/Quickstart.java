@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * The five-minute tour, as one program: a training job publishes a model to a folder, a service serves it
+ * The five-minute tour, as one program: a training job trains an XGBoost model and publishes it to a folder, a service serves it
  * from four threads, and while they predict the job publishes a better version, rolls it back, and
  * publishes a corrupt one, which is refused. At the end: how many predictions, how many failed (none),
  * which versions served them.
@@ -65,11 +65,11 @@ public final class Quickstart {
 
     // --- The training job: train, publish, promote. In real life a batch job, in Python or Java.
     ModelPublisher publisher = ModelPublisher.on(FilesystemModelStore.of(storeFolder));
-    ChaseModel.Trained first = ChaseModel.train(300, 6, 1);
+    ChaseModel.Trained first = ChaseModel.train(300, 5, 1);
     VersionInfo v1 = publisher.publish(MODEL, publication(first));
     publisher.promote(MODEL, v1.version().value(), "first model");
-    step("1", "trained %s on %d simulated chases (holdout accuracy %.3f), published it to %s and promoted it",
-        v1.version(), first.rows(), first.accuracy(), storeFolder);
+    step("1", "trained XGBoost %s (%d trees) on %d simulated chases (holdout accuracy %.3f), published it to %s"
+        + " and promoted it", v1.version(), first.trees(), first.rows(), first.accuracy(), storeFolder);
 
     // --- The service: a registry on the same folder, polling every 500 ms.
     List<String> swaps = new CopyOnWriteArrayList<>();
@@ -109,12 +109,13 @@ public final class Quickstart {
       step("3", "%d threads predicting", THREADS);
       Thread.sleep(500);
 
-      ChaseModel.Trained second = ChaseModel.train(6000, 300, 2);
+      ChaseModel.Trained second = ChaseModel.train(6000, 60, 2);
       VersionInfo v2 = publisher.publish(MODEL, publication(second));
       publisher.promote(MODEL, v2.version().value(), "retrained on more data");
       Duration took = awaitServing(registry, v2.version().value());
-      step("4", "trained %s on %d chases (accuracy %.3f), promoted it: served %d ms later (poll interval %d ms)",
-          v2.version(), second.rows(), second.accuracy(), took.toMillis(), pollInterval.toMillis());
+      step("4", "trained %s (%d trees) on %d chases (accuracy %.3f), promoted it: served %d ms later (poll interval"
+          + " %d ms)", v2.version(), second.trees(), second.rows(), second.accuracy(), took.toMillis(),
+          pollInterval.toMillis());
       Thread.sleep(500);
 
       publisher.rollback(MODEL, "demo: roll back");
@@ -123,10 +124,10 @@ public final class Quickstart {
       Thread.sleep(300);
 
       VersionInfo v3 = publisher.publish(MODEL, publication(second));
-      corrupt(storeFolder.resolve(MODEL).resolve(v3.version().value()).resolve("model.json"));
+      corrupt(storeFolder.resolve(MODEL).resolve(v3.version().value()).resolve("model.ubj"));
       publisher.promote(MODEL, v3.version().value(), "demo: a corrupted upload");
       ModelStatus status = await(registry, s -> s.lastFailure() != null && v3.version().value().equals(s.lastFailure().version()));
-      step("6", "published %s with a corrupted model.json and promoted it: refused, %s keeps serving%n      %s",
+      step("6", "published %s with a corrupted model.ubj and promoted it: refused, %s keeps serving%n      %s",
           v3.version(), status.version(), status.lastFailure().message());
       Thread.sleep(500);
 
@@ -140,10 +141,10 @@ public final class Quickstart {
 
   private static Publication publication(ChaseModel.Trained trained) {
     return Publication.builder()
-        .file("model.json", trained.model().toJson())
+        .file("model.ubj", trained.model())
         .features(ChaseModel.FEATURES)
         .metrics(Map.of("accuracy", trained.accuracy(), "log_loss", trained.logLoss()))
-        .training(Map.of("rows", trained.rows(), "trainer", "quickstart"))
+        .training(Map.of("rows", trained.rows(), "trees", trained.trees(), "trainer", "quickstart"))
         .build();
   }
 
