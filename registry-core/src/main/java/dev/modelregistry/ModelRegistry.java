@@ -70,6 +70,15 @@ public interface ModelRegistry extends AutoCloseable {
    */
   Model current(String name);
 
+  /**
+   * Prediction counts and times of every loaded version of model {@code name}: the live one first, then
+   * retired versions not closed yet. Empty counts unless the registry records them ({@link
+   * Builder#recordPredictionStats(boolean)}).
+   *
+   * @throws ModelNotFoundException if the model was not declared
+   */
+  List<PredictionStats> predictionStats(String name);
+
   /** The names of the declared models. */
   Set<String> models();
 
@@ -131,6 +140,7 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable Duration closeTimeout;
     private @Nullable Integer cacheRetention;
     private @Nullable Boolean requireManifest;
+    private @Nullable Boolean recordPredictionStats;
     private @Nullable Clock clock;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable Executor loaderExecutor;
@@ -318,6 +328,16 @@ public interface ModelRegistry extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether to count and time every prediction per version ({@link ModelRegistry#predictionStats}), for
+     * metrics. Costs two clock reads and two uncontended atomic adds per call. Default: false.
+     */
+    public Builder recordPredictionStats(boolean recordPredictionStats) {
+      requireState(this.recordPredictionStats == null, "recordPredictionStats", this.recordPredictionStats);
+      this.recordPredictionStats = recordPredictionStats;
+      return this;
+    }
+
     /** The clock for timestamps in status and history. Default: the system UTC clock. */
     public Builder clock(Clock clock) {
       requireState(this.clock == null, "clock", this.clock);
@@ -380,6 +400,7 @@ public interface ModelRegistry extends AutoCloseable {
               closeTimeout != null ? closeTimeout : Duration.ofSeconds(30),
               cacheRetention != null ? cacheRetention : 3,
               requireManifest != null && requireManifest,
+              recordPredictionStats != null && recordPredictionStats,
               clock != null ? clock : Clock.systemUTC(),
               scheduler,
               loaderExecutor);

@@ -345,6 +345,42 @@ class ModelRegistryTest extends RegistryTestSupport {
   }
 
   @Test
+  void predictionStatsCountAndTimeCallsPerVersionWhenAskedFor() {
+    release(1);
+    ModelRegistry registry = build(builder().model(MODEL).recordPredictionStats(true));
+    Model model = registry.current(MODEL);
+    for (int i = 0; i < 10; i++) {
+      model.predict(row());
+    }
+    model.predict(new float[][] {row(), row()});
+    assertThatThrownBy(() -> model.predict(new float[] {1}));
+
+    PredictionStats v1 = registry.predictionStats(MODEL).get(0);
+    assertThat(v1.version()).isEqualTo("v1");
+    assertThat(v1.count()).isEqualTo(11);
+    assertThat(v1.failures()).isEqualTo(1);
+    assertThat(v1.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+
+    try (Lease lease = model.lease()) {
+      release(2);
+      registry.refresh();
+      model.predict(row());
+      assertThat(registry.predictionStats(MODEL)).extracting(PredictionStats::version).containsExactly("v2", "v1");
+      assertThat(registry.predictionStats(MODEL).get(0).count()).isEqualTo(1);
+      assertThat(lease.version()).isEqualTo("v1");
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> registry.predictionStats(MODEL).size() == 1);
+  }
+
+  @Test
+  void predictionStatsStayEmptyByDefault() {
+    release(1);
+    ModelRegistry registry = start();
+    registry.current(MODEL).predict(row());
+    assertThat(registry.predictionStats(MODEL).get(0).count()).isZero();
+  }
+
+  @Test
   void aModelThatWasNotDeclaredIsNotFound() {
     release(1);
     ModelRegistry registry = start();

@@ -5,6 +5,7 @@ import dev.modelregistry.ModelNotFoundException;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelSpec;
 import dev.modelregistry.ModelStatus;
+import dev.modelregistry.PredictionStats;
 import dev.modelregistry.RegistryClosedException;
 import dev.modelregistry.VersionId;
 import java.time.Duration;
@@ -111,6 +112,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
           status.lastFailure() == null ? "no source has given a version yet" : status.lastFailure().message());
     }
     return handle;
+  }
+
+  @Override
+  public List<PredictionStats> predictionStats(String name) {
+    return controller(name).predictionStats();
   }
 
   @Override

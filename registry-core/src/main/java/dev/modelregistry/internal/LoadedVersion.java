@@ -33,6 +33,7 @@ final class LoadedVersion {
   final Path directory;
   final Instant loadedAt;
   final LeaseCounter leases = new LeaseCounter();
+  final PredictionCounters stats;
 
   /** The expected row width, or -1 when neither the schema nor the model says. */
   private final int width;
@@ -61,6 +62,7 @@ final class LoadedVersion {
     this.manifest = manifest;
     this.directory = directory;
     this.loadedAt = loadedAt;
+    this.stats = new PredictionCounters(model, version.value());
     this.width = !features.isEmpty() ? features.size() : predictor.inputWidth().orElse(-1);
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < features.size(); i++) {

@@ -7,6 +7,7 @@ import dev.modelregistry.ModelSpec;
 import dev.modelregistry.ModelStatus;
 import dev.modelregistry.ModelStatus.Failure;
 import dev.modelregistry.ModelStatus.PollResult;
+import dev.modelregistry.PredictionStats;
 import dev.modelregistry.StorageException;
 import dev.modelregistry.VersionId;
 import dev.modelregistry.VersionInfo;
@@ -65,7 +66,7 @@ final class ModelController {
     this.name = spec.name();
     this.spec = spec;
     this.ctx = ctx;
-    this.handle = new ModelHandle(name, ctx.retirement());
+    this.handle = new ModelHandle(name, ctx.retirement(), ctx.config().recordPredictionStats());
     this.pinned = spec.pinnedVersion() == null ? null : VersionId.of(spec.pinnedVersion());
   }
 
@@ -452,6 +453,17 @@ final class ModelController {
     log.info("model {}: unpinned; following the store's pointer again", name);
     poll(true).join();
     return status();
+  }
+
+  /** Stats of the live version first, then of retired versions not closed yet. */
+  List<PredictionStats> predictionStats() {
+    List<PredictionStats> stats = new ArrayList<>();
+    LoadedVersion live = handle.live();
+    if (live != null) {
+      stats.add(live.stats);
+    }
+    stats.addAll(ctx.retirement().statsOf(name));
+    return stats;
   }
 
   synchronized ModelStatus status() {

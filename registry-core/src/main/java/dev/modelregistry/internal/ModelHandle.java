@@ -19,15 +19,17 @@ final class ModelHandle implements Model {
 
   private final String name;
   private final Retirement retirement;
+  private final boolean timed;
 
   /** The live version; written by the controller with one volatile write per swap, null until loaded. */
   private volatile @Nullable LoadedVersion live;
 
   private volatile boolean closed;
 
-  ModelHandle(String name, Retirement retirement) {
+  ModelHandle(String name, Retirement retirement, boolean timed) {
     this.name = name;
     this.retirement = retirement;
+    this.timed = timed;
   }
 
   // ------------------------------------------------------------------ read path
@@ -36,10 +38,14 @@ final class ModelHandle implements Model {
   public float[] predict(float[] features) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
+    long start = timed ? System.nanoTime() : 0;
+    boolean ok = false;
     try {
-      return v.predict(features);
+      float[] out = v.predict(features);
+      ok = true;
+      return out;
     } finally {
-      v.leases.decrement(stripe);
+      leave(v, stripe, start, ok);
     }
   }
 
@@ -47,10 +53,14 @@ final class ModelHandle implements Model {
   public float[][] predict(float[][] rows) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
+    long start = timed ? System.nanoTime() : 0;
+    boolean ok = false;
     try {
-      return v.predict(rows);
+      float[][] out = v.predict(rows);
+      ok = true;
+      return out;
     } finally {
-      v.leases.decrement(stripe);
+      leave(v, stripe, start, ok);
     }
   }
 
@@ -58,11 +68,23 @@ final class ModelHandle implements Model {
   public float[] predict(Map<String, ? extends Number> features) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
+    long start = timed ? System.nanoTime() : 0;
+    boolean ok = false;
     try {
-      return v.predict(features);
+      float[] out = v.predict(features);
+      ok = true;
+      return out;
     } finally {
-      v.leases.decrement(stripe);
+      leave(v, stripe, start, ok);
     }
+  }
+
+  /** Ends a call: records its time if stats are on, then releases its lease. */
+  private void leave(LoadedVersion v, int stripe, long start, boolean ok) {
+    if (timed) {
+      v.stats.record(stripe, start, ok);
+    }
+    v.leases.decrement(stripe);
   }
 
   /**

@@ -30,6 +30,7 @@ public record RegistryConfig(
     Duration closeTimeout,
     int cacheRetention,
     boolean requireManifest,
+    boolean recordPredictionStats,
     Clock clock,
     @Nullable ScheduledExecutorService scheduler,
     @Nullable Executor loaderExecutor) {

@@ -1,5 +1,6 @@
 package dev.modelregistry.internal;
 
+import dev.modelregistry.PredictionStats;
 import dev.modelregistry.VersionId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,6 +92,17 @@ final class Retirement {
       }
     }
     return n;
+  }
+
+  /** The prediction stats of the versions of {@code model} that are retired but not closed yet. */
+  List<PredictionStats> statsOf(String model) {
+    List<PredictionStats> stats = new ArrayList<>();
+    for (LoadedVersion v : waiting) {
+      if (v.model.equals(model)) {
+        stats.add(v.stats);
+      }
+    }
+    return stats;
   }
 
   /** The versions of {@code model} that are retired but not closed yet (their files are still in use). */
