@@ -141,6 +141,7 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable Integer cacheRetention;
     private @Nullable Boolean requireManifest;
     private @Nullable Boolean recordPredictionStats;
+    private @Nullable Boolean failFast;
     private @Nullable Clock clock;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable Executor loaderExecutor;
@@ -338,6 +339,18 @@ public interface ModelRegistry extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether {@link #build()} fails when a required model cannot be loaded from any source. Default: true.
+     * With false, the registry starts without it, retries on every poll, and {@link ModelStatus} shows the
+     * model as required and not loaded: for hosts that gate readiness on it instead (the Spring Boot starter
+     * does).
+     */
+    public Builder failFast(boolean failFast) {
+      requireState(this.failFast == null, "failFast", this.failFast);
+      this.failFast = failFast;
+      return this;
+    }
+
     /** The clock for timestamps in status and history. Default: the system UTC clock. */
     public Builder clock(Clock clock) {
       requireState(this.clock == null, "clock", this.clock);
@@ -369,8 +382,8 @@ public interface ModelRegistry extends AutoCloseable {
     /**
      * Builds the registry, loads every declared model, and starts polling.
      *
-     * @throws ModelNotFoundException if a required model cannot be loaded from any source; the message
-     *     names the model and what each source answered
+     * @throws ModelNotFoundException if a required model cannot be loaded from any source (and {@link
+     *     #failFast(boolean)} is on); the message names the model and what each source answered
      * @throws IllegalStateException if neither a store nor a fallback is set, or the cache folder is not
      *     writable
      */
@@ -401,6 +414,7 @@ public interface ModelRegistry extends AutoCloseable {
               cacheRetention != null ? cacheRetention : 3,
               requireManifest != null && requireManifest,
               recordPredictionStats != null && recordPredictionStats,
+              failFast == null || failFast,
               clock != null ? clock : Clock.systemUTC(),
               scheduler,
               loaderExecutor);

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  *     load failure when a later load succeeds
  * @param retiredVersions versions of this model that were swapped out and wait for their last call to end
  *     before they are closed
+ * @param inFlight calls running on the live version at the moment of the snapshot (leases included)
  */
 public record ModelStatus(
     String model,
@@ -40,7 +41,8 @@ public record ModelStatus(
     @Nullable Instant lastSuccessfulPollAt,
     int consecutiveFailures,
     @Nullable Failure lastFailure,
-    int retiredVersions) {
+    int retiredVersions,
+    long inFlight) {
 
   /** Checks. */
   public ModelStatus {

@@ -406,6 +406,29 @@ class ModelRegistryTest extends RegistryTestSupport {
   }
 
   @Test
+  void withoutFailFastARequiredModelThatNoSourceHasIsReportedAndLoadedLater() {
+    ModelRegistry registry = build(builder().model(MODEL).failFast(false));
+    ModelStatus status = registry.status(MODEL);
+    assertThat(status.required()).isTrue();
+    assertThat(status.loaded()).isFalse();
+    assertThat(status.lastFailure().message()).contains("could not be loaded from any source");
+
+    release(1);
+    registry.refresh();
+    assertThat(registry.current(MODEL).predict(row())).containsExactly(1f);
+  }
+
+  @Test
+  void statusCountsCallsInFlight() {
+    release(1);
+    ModelRegistry registry = start();
+    try (Lease lease = registry.current(MODEL).lease()) {
+      assertThat(registry.status(MODEL).inFlight()).isEqualTo(1);
+    }
+    assertThat(registry.status(MODEL).inFlight()).isZero();
+  }
+
+  @Test
   void theBuilderRefusesASettingGivenTwiceAndBadValuesWithTheValueInTheMessage() {
     assertThatThrownBy(() -> ModelRegistry.builder().pollInterval(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(2)))
         .isInstanceOf(IllegalStateException.class)

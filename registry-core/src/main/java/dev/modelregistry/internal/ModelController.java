@@ -127,11 +127,10 @@ final class ModelController {
 
     ModelNotFoundException notFound = ModelNotFoundException.noSource(name, attempts);
     lastFailure = new Failure(null, notFound.getMessage(), now());
-    if (spec.required()) {
+    if (spec.required() && ctx.config().failFast()) {
       throw notFound;
     }
-    log.warn("{}; the model is optional, so the registry starts without it and retries on every poll",
-        notFound.getMessage());
+    log.warn("{}; the registry starts without it and retries on every poll", notFound.getMessage());
   }
 
   /** Loads from the store; returns null on success, else what went wrong. */
@@ -481,7 +480,8 @@ final class ModelController {
         lastSuccessfulPollAt,
         consecutiveFailures,
         lastFailure,
-        ctx.retirement().waitingFor(name));
+        ctx.retirement().waitingFor(name),
+        live == null ? 0 : Math.max(0, live.leases.sum()));
   }
 
   /** Stops polling and retires the live version; returns the loads still running, to wait for. */

@@ -31,6 +31,7 @@ public record RegistryConfig(
     int cacheRetention,
     boolean requireManifest,
     boolean recordPredictionStats,
+    boolean failFast,
     Clock clock,
     @Nullable ScheduledExecutorService scheduler,
     @Nullable Executor loaderExecutor) {
