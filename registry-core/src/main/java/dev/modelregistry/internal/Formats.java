@@ -16,7 +16,7 @@ import java.util.function.Function;
  * publisher when no format is given. Stateless and thread-safe.
  *
  * <ul>
- *   <li>a {@code .onnx} file: {@code onnx};
+ *   <li>a {@code .onnx} file, or ONNX Runtime's own {@code .ort}: {@code onnx};
  *   <li>a {@code .ubj} file, or {@code model.bst}, {@code model.xgb}, {@code model.bin}, {@code
  *       model.deprecated}: {@code xgboost};
  *   <li>{@code model.json} with {@code "format": "linear"}: {@code linear}; with a {@code "learner"}
@@ -38,7 +38,7 @@ public final class Formats {
   public static Optional<String> infer(List<String> files, Function<String, byte[]> head) {
     for (String file : files) {
       String lower = file.toLowerCase(Locale.ROOT);
-      if (lower.endsWith(".onnx")) {
+      if (lower.endsWith(".onnx") || lower.endsWith(".ort")) {
         return Optional.of("onnx");
       }
       if (lower.endsWith(".ubj") || XGBOOST_LEGACY.contains(lower)) {

@@ -163,6 +163,10 @@ final class ModelHandle implements Model {
     return live;
   }
 
+  Retirement retirement() {
+    return retirement;
+  }
+
   /** Makes {@code next} live; returns the version it replaced. Called by the controller only. */
   @Nullable LoadedVersion swap(LoadedVersion next) {
     LoadedVersion previous = live;

@@ -74,7 +74,7 @@ final class Warmup {
       try {
         got = predictor.predict(row);
       } catch (RuntimeException e) {
-        return "warm-up prediction " + i + " threw " + e;
+        return "warm-up prediction " + i + " threw " + e.getClass().getSimpleName() + ": " + e.getMessage();
       }
       if (got == null || got.length == 0) {
         return "warm-up prediction " + i + " returned no output";
