@@ -145,6 +145,34 @@ class BadInputTest extends RegistryTestSupport {
   }
 
   @Test
+  void aScriptVersionWhosePointerFlippedBeforeItsModelArrivedIsServedOnceItDoes() {
+    ModelRegistry registry = serving();
+    memory.put(MODEL + "/v2/schema.json", utf8("[\"home_win_pct\", \"away_win_pct\", \"run_rate\"]"));
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}"));
+    assertThat(failureAfterRefresh(registry)).contains("cannot tell the format");
+
+    memory.put(MODEL + "/v2/model.json", LinearModel.constant(2, 3).toJson());
+    registry.refresh();
+    assertThat(registry.current(MODEL).version()).isEqualTo("v2");
+    assertThat(registry.current(MODEL).predict(row())).containsExactly(2f);
+  }
+
+  @Test
+  void aPointerThatDisappearsIsReportedWhileTheVersionServesOn() {
+    ModelRegistry registry = serving();
+    memory.delete(POINTER);
+    assertThat(failureAfterRefresh(registry)).contains("has no latest.json for " + MODEL + " any more")
+        .contains("v1 keeps serving");
+    assertThat(registry.status(MODEL).lastPoll()).isEqualTo(ModelStatus.PollResult.NO_POINTER);
+    registry.refresh();
+    assertThat(registry.status(MODEL).lastFailure()).isNotNull();
+
+    publisher.promote(MODEL, "v1", "restored");
+    registry.refresh();
+    assertThat(registry.status(MODEL).lastFailure()).isNull();
+  }
+
+  @Test
   void aVersionWithoutManifestIsRefusedWhenManifestsAreRequired() {
     release(1);
     ModelRegistry registry = build(builder().model(MODEL).requireManifest(true));

@@ -100,10 +100,19 @@ final class LocalCache {
       deleteRecursively(modelDir(model, ns).resolve(version.value()));
     }
     Optional<CachedVersion> cached = cached(model, version, ns, requireManifest);
-    if (cached.isPresent()) {
-      return cached.get();
+    if (cached.isPresent() && cached.get().verified()) {
+      return cached.get(); // a complete version is immutable: its verified copy is the version
     }
     StoreReader.VersionContents contents = reader.describe(model, version);
+    if (cached.isPresent()) {
+      // A version without a manifest may still be arriving (a script uploads files one by one): reuse the
+      // copy only while the store lists exactly the files it has.
+      if (contents.state() == VersionInfo.State.UNVERIFIED && sameFiles(contents.files(), cached.get().entries())) {
+        return cached.get();
+      }
+      log.debug("model {} {}: the store's files differ from the cached unverified copy; fetching again", model, version);
+      deleteRecursively(cached.get().directory());
+    }
     String folder = reader.where(StorageFormat.versionFolder(model, version)) + "/";
     if (contents.state() == VersionInfo.State.INCOMPLETE) {
       throw new ModelLoadException(model, version.value(),
@@ -147,6 +156,19 @@ final class LocalCache {
     } finally {
       deleteRecursively(staging);
     }
+  }
+
+  private static boolean sameFiles(List<Listing.Entry> listed, List<Manifest.FileEntry> cached) {
+    if (listed.size() != cached.size()) {
+      return false;
+    }
+    for (Listing.Entry file : listed) {
+      boolean found = cached.stream().anyMatch(c -> c.name().equals(file.name()) && c.size() == file.size());
+      if (!found) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The cached copy of a version, if present and still matching its record. */
@@ -326,7 +348,7 @@ final class LocalCache {
     } catch (IllegalArgumentException e) {
       throw new ModelLoadException(model, version.value(), e.getMessage() + "; the version is not loaded", e);
     }
-    return new CachedVersion(model, version, dir, names, manifest, features, metrics, verified, bytes);
+    return new CachedVersion(model, version, dir, names, files, manifest, features, metrics, verified, bytes);
   }
 
   private void writeRecord(
@@ -389,6 +411,7 @@ final class LocalCache {
    * @param version the version
    * @param directory its folder
    * @param files its file names (without the manifest and the cache record)
+   * @param entries its files with their sizes and SHA-256, as verified or recorded
    * @param manifest its manifest, if it was published with one
    * @param features from the schema
    * @param metrics from the metrics
@@ -400,6 +423,7 @@ final class LocalCache {
       VersionId version,
       Path directory,
       List<String> files,
+      List<Manifest.FileEntry> entries,
       @Nullable Manifest manifest,
       List<String> features,
       Map<String, Double> metrics,

@@ -46,7 +46,7 @@ final class ModelController {
   // Guarded by this.
   private @Nullable String pointerTag;
   private @Nullable VersionId pointerVersion;
-  private boolean pointerMalformed;
+  private boolean pointerProblem;
   private @Nullable VersionId pinned;
   private @Nullable VersionId failedVersion;
   private int failedAttempts;
@@ -142,7 +142,7 @@ final class ModelController {
         lastSuccessfulPollAt = now();
         if (read.pointer() == null) {
           pointerTag = read.tag();
-          pointerMalformed = read.malformed() != null;
+          pointerProblem = read.malformed() != null;
           String problem = read.malformed() != null
               ? read.malformed()
               : "no " + StorageFormat.POINTER + " at " + store.where(StorageFormat.pointerKey(name));
@@ -276,18 +276,25 @@ final class ModelController {
     PollResult result;
     switch (read.status()) {
       case NOT_MODIFIED:
-        result = pointerMalformed ? PollResult.FAILED : PollResult.UNCHANGED;
+        result = pointerProblem ? PollResult.FAILED : PollResult.UNCHANGED;
         break;
       case MISSING:
+        if (pointerVersion != null) {
+          LoadedVersion live = handle.live();
+          String problem = "the store has no " + StorageFormat.POINTER + " for " + name + " any more"
+              + (live == null ? "" : "; " + live.version + " keeps serving");
+          log.warn("model {}: {}", name, problem);
+          lastFailure = new Failure(null, problem, now());
+        }
         pointerTag = null;
         pointerVersion = null;
-        pointerMalformed = false;
+        pointerProblem = true;
         result = PollResult.NO_POINTER;
         break;
       default:
         pointerTag = read.tag();
-        pointerMalformed = read.pointer() == null;
-        if (pointerMalformed) {
+        pointerProblem = read.pointer() == null;
+        if (pointerProblem) {
           pointerVersion = null;
           consecutiveFailures++;
           lastFailure = new Failure(null, String.valueOf(read.malformed()), now());
@@ -297,7 +304,7 @@ final class ModelController {
         result = named.equals(pointerVersion) ? PollResult.UNCHANGED : PollResult.CHANGED;
         pointerVersion = named;
     }
-    if (!pointerMalformed) {
+    if (!pointerProblem) {
       if (lastFailure != null && lastFailure.version() == null) {
         lastFailure = null; // the store answers again
       }

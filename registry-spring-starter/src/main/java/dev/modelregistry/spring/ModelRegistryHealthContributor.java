@@ -1,0 +1,43 @@
+package dev.modelregistry.spring;
+
+import dev.modelregistry.ModelRegistry;
+import dev.modelregistry.ModelStatus;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * One health indicator per declared model, under the component {@code models}. Thread-safe.
+ *
+ * <ul>
+ *   <li>UP: a version is loaded. A model serving an older version because the newer one failed, or whose
+ *       store has not answered for a while, stays UP: it serves; the details show the failure and the
+ *       staleness.
+ *   <li>DOWN: a required model is not loaded.
+ *   <li>UNKNOWN: an optional model is not loaded yet.
+ * </ul>
+ */
+final class ModelRegistryHealthContributor {
+
+  private ModelRegistryHealthContributor() {}
+
+  static CompositeHealthContributor of(ModelRegistry registry, Clock clock) {
+    Map<String, HealthContributor> indicators = new LinkedHashMap<>();
+    for (String model : registry.models()) {
+      indicators.put(model, (HealthIndicator) () -> health(registry.status(model), clock));
+    }
+    return CompositeHealthContributor.fromMap(indicators);
+  }
+
+  static Health health(ModelStatus status, Clock clock) {
+    Health.Builder builder = status.loaded()
+        ? Health.up()
+        : status.required() ? Health.down() : Health.unknown();
+    return builder.withDetails(ModelStatusDetails.of(status, clock)).build();
+  }
+
+}
