@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,11 @@ final class Fixtures {
 
   /** A registry serving {@code publication} as {@link #MODEL}, polling off, in a fresh temporary cache. */
   static Served serve(Publication publication) {
+    return serve(publication, false);
+  }
+
+  /** The same, optionally recording prediction stats. */
+  static Served serve(Publication publication, boolean recordPredictionStats) {
     try {
       Path cache = Files.createTempDirectory("bench-cache");
       InMemoryModelStore store = new InMemoryModelStore("bench");
@@ -55,7 +61,8 @@ final class Fixtures {
           .cacheDirectory(cache)
           .polling(false)
           .captureLeaseStacks(false)
-          .leaseWarningAfter(java.time.Duration.ZERO)
+          .leaseWarningAfter(Duration.ZERO)
+          .recordPredictionStats(recordPredictionStats)
           .model(MODEL)
           .build();
       return new Served(registry, cache);

@@ -29,6 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code direct}: the predictor itself, no lookup, no protection: the floor.
  *   <li>{@code registryLookup}: {@code registry.current(name).predict(row)}: map lookup, lease, predict.
  *   <li>{@code registryHandle}: a {@code Model} kept in a field: lease and predict.
+ *   <li>{@code registryHandleWithStats}: the same with {@code recordPredictionStats(true)}, the cost of
+ *       per-version prediction metrics.
  *   <li>{@code volatileField}, {@code synchronizedGetter}, {@code readWriteLockManager}: the same predictor
  *       behind a volatile field, a {@code synchronized} getter, and a {@code ReentrantReadWriteLock}-guarded
  *       {@code HashMap} (the shape of hand-written model managers). None of them protects a model from
@@ -47,8 +49,10 @@ public class ReadPathBenchmark {
   @State(Scope.Benchmark)
   public static class Shared {
     Fixtures.Served served;
+    Fixtures.Served timedServed;
     ModelRegistry registry;
     Model handle;
+    Model timedHandle;
     Predictor predictor;
     volatile Predictor field;
     private Predictor guarded;
@@ -60,6 +64,8 @@ public class ReadPathBenchmark {
       served = Fixtures.serve(Fixtures.linearPublication());
       registry = served.registry();
       handle = registry.current(Fixtures.MODEL);
+      timedServed = Fixtures.serve(Fixtures.linearPublication(), true);
+      timedHandle = timedServed.registry().current(Fixtures.MODEL);
       predictor = Fixtures.linearDirect();
       field = predictor;
       setGuarded(predictor);
@@ -74,6 +80,7 @@ public class ReadPathBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
       served.close();
+      timedServed.close();
     }
 
     synchronized Predictor guarded() {
@@ -118,6 +125,11 @@ public class ReadPathBenchmark {
   @Benchmark
   public float[] registryHandle(Shared s, Input in) {
     return s.handle.predict(in.row);
+  }
+
+  @Benchmark
+  public float[] registryHandleWithStats(Shared s, Input in) {
+    return s.timedHandle.predict(in.row);
   }
 
   @Benchmark

@@ -22,7 +22,7 @@ public final class ResultsReport {
 
   private static final String PKG = "dev.modelregistry.benchmarks.";
   private static final List<String> READ_PATH = List.of("direct", "registryHandle", "registryLookup",
-      "volatileField", "synchronizedGetter", "readWriteLockManager");
+      "registryHandleWithStats", "volatileField", "synchronizedGetter", "readWriteLockManager");
 
   private final List<JsonNode> results = new ArrayList<>();
 
@@ -56,8 +56,28 @@ public final class ResultsReport {
         .reduce((first, second) -> second);
   }
 
+  /** The score, in ns per call for time modes and calls per µs for throughput, whatever unit JMH used. */
   private Optional<Double> score(String benchmark, String mode, int threads, Map<String, String> params) {
-    return find(benchmark, mode, threads, params).map(r -> r.path("primaryMetric").path("score").asDouble());
+    return find(benchmark, mode, threads, params).map(r -> normalized(r.path("primaryMetric")));
+  }
+
+  static double normalized(JsonNode metric) {
+    return metric.path("score").asDouble() * factor(metric.path("scoreUnit").asText());
+  }
+
+  /** Converts a JMH unit to ns/op (time) or ops/µs (throughput). */
+  static double factor(String unit) {
+    return switch (unit) {
+      case "ns/op" -> 1;
+      case "us/op" -> 1e3;
+      case "ms/op" -> 1e6;
+      case "s/op" -> 1e9;
+      case "ops/ns" -> 1e3;
+      case "ops/us" -> 1;
+      case "ops/ms" -> 1e-3;
+      case "ops/s" -> 1e-6;
+      default -> throw new IllegalArgumentException("unknown JMH unit " + unit);
+    };
   }
 
   private Optional<JsonNode> secondary(String benchmark, String metric, String mode, Map<String, String> params) {
@@ -74,10 +94,10 @@ public final class ResultsReport {
 
     md.append("**Read path, linear model** (ns per call, 1 thread; lower is better)\n\n")
         .append("| implementation | ns/call | over direct |\n|---|---:|---:|\n");
-    double direct = score("ReadPathBenchmark.direct", "avgt", 1, Map.of()).orElse(Double.NaN) * 1000;
+    double direct = score("ReadPathBenchmark.direct", "avgt", 1, Map.of()).orElse(Double.NaN);
     for (String name : READ_PATH) {
-      score("ReadPathBenchmark." + name, "avgt", 1, Map.of()).ifPresent(us -> md.append(String.format(Locale.ROOT,
-          "| %s | %.1f | %+.1f |\n", name, us * 1000, us * 1000 - direct)));
+      score("ReadPathBenchmark." + name, "avgt", 1, Map.of()).ifPresent(ns -> md.append(String.format(Locale.ROOT,
+          "| %s | %.1f | %+.1f |\n", name, ns, ns - direct)));
     }
 
     md.append("\n**Read path throughput** (calls per µs, all threads; higher is better)\n\n")
@@ -102,8 +122,8 @@ public final class ResultsReport {
     md.append("\n**Lookups alone** (ns per lookup, 1 thread)\n\n| lookup | ns |\n|---|---:|\n");
     for (String name : List.of("lookupRegistry", "lookupVolatileField", "lookupSynchronizedGetter",
         "lookupReadWriteLockManager")) {
-      score("ReadPathBenchmark." + name, "avgt", 1, Map.of()).ifPresent(us -> md.append(String.format(Locale.ROOT,
-          "| %s | %.1f |\n", name, us * 1000)));
+      score("ReadPathBenchmark." + name, "avgt", 1, Map.of()).ifPresent(ns -> md.append(String.format(Locale.ROOT,
+          "| %s | %.1f |\n", name, ns)));
     }
 
     md.append("\n**Predictions, direct against through the registry** (µs per call, 1 thread)\n\n")
@@ -114,8 +134,8 @@ public final class ResultsReport {
         Optional<Double> d = score("PredictBenchmark.direct", "avgt", 1, params);
         Optional<Double> r = score("PredictBenchmark.registry", "avgt", 1, params);
         if (d.isPresent() && r.isPresent()) {
-          md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %+.3f |\n", framework, rows, d.get(),
-              r.get(), r.get() - d.get()));
+          md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %+.3f |\n", framework, rows, d.get() / 1e3,
+              r.get() / 1e3, (r.get() - d.get()) / 1e3));
         }
       }
     }
@@ -135,17 +155,27 @@ public final class ResultsReport {
       value.ifPresent(v -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %s |\n", label.getValue(), v,
           against.map(b -> String.format(Locale.ROOT, "%.1f%%", 100 * v / b)).orElse("–"))));
     }
-    score("SwapLatencyBenchmark.swap", "avgt", 1, Map.of()).ifPresent(ns -> md.append(String.format(Locale.ROOT,
-        "\nOne swap (the writer's side): %.0f ns.\n", ns)));
+    Optional<Double> alone = score("SwapLatencyBenchmark.alone", "avgt", 0, Map.of());
+    Optional<Double> underLoad = secondary("SwapLatencyBenchmark.underLoad", "swapWhileReading", "avgt", Map.of())
+        .filter(m -> !m.isMissingNode()).map(ResultsReport::normalized);
+    if (alone.isPresent() || underLoad.isPresent()) {
+      md.append(String.format(Locale.ROOT, "\nOne swap, the writer's side: %s ns back to back with no reader, %s ns"
+          + " while a reader predicts all the time.\n", alone.map(v -> String.format(Locale.ROOT, "%.0f", v)).orElse("–"),
+          underLoad.map(v -> String.format(Locale.ROOT, "%.0f", v)).orElse("–")));
+    }
 
     md.append("\n**Prediction latency** (ns, linear model, 1 reader)\n\n")
         .append("| writer | p50 | p99 | p99.9 |\n|---|---:|---:|---:|\n");
     for (String interval : List.of("none", "1ms")) {
       secondary("SwapBenchmark.latency", "sampledReader", "sample", Map.of("interval", interval))
-          .ifPresent(m -> md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |\n",
-              interval.equals("none") ? "no swaps" : "swaps every 1 ms",
-              m.path("scorePercentiles").path("50.0").asDouble(), m.path("scorePercentiles").path("99.0").asDouble(),
-              m.path("scorePercentiles").path("99.9").asDouble())));
+          .ifPresent(m -> {
+            double unit = factor(m.path("scoreUnit").asText());
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |\n",
+                interval.equals("none") ? "no swaps" : "swaps every 1 ms",
+                unit * m.path("scorePercentiles").path("50.0").asDouble(),
+                unit * m.path("scorePercentiles").path("99.0").asDouble(),
+                unit * m.path("scorePercentiles").path("99.9").asDouble()));
+          });
     }
     return md.toString();
   }
@@ -153,7 +183,7 @@ public final class ResultsReport {
   private Optional<Double> readerThroughput(String interval) {
     return secondary("SwapBenchmark.throughput", "reader", "thrpt", Map.of("interval", interval))
         .filter(m -> !m.isMissingNode())
-        .map(m -> m.path("score").asDouble());
+        .map(ResultsReport::normalized);
   }
 
   // ------------------------------------------------------------------ chart

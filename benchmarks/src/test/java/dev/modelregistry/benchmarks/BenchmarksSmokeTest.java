@@ -39,13 +39,14 @@ class BenchmarksSmokeTest {
     Collection<RunResult> results = new Runner(options).run();
 
     assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
-        .contains("direct", "registryLookup", "registryHandle", "readWriteLockManager", "registry", "swap",
-            "throughput", "latency");
+        .contains("direct", "registryLookup", "registryHandle", "readWriteLockManager", "registry", "alone",
+            "underLoad", "throughput", "latency");
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getSampleCount()).isPositive());
 
     ResultsReport.main(new String[] {dir.toString()});
     String markdown = Files.readString(dir.resolve("results.md"));
-    assertThat(markdown).contains("Read path", "Predictions", "while a writer swaps", "swaps every 1 ms |");
+    assertThat(markdown).contains("Read path", "Predictions", "while a writer swaps", "swaps every 1 ms |",
+        "One swap, the writer's side");
     assertThat(Files.readString(dir.resolve("read-path.svg"))).startsWith("<svg");
   }
 }

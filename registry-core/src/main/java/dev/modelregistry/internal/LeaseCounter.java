@@ -23,17 +23,20 @@ final class LeaseCounter {
    */
   private static final int PAD = 16;
 
-  /** Number of stripes: a power of two, at least twice the processors, at most 64. */
+  /** Number of stripes: a power of two, at least four times the processors, at most 64. */
   static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
 
   private static final int MASK = STRIPES - 1;
 
   private final long[] cells = new long[(STRIPES + 2) * PAD];
 
-  /** The stripe of the calling thread. */
+  /**
+   * The stripe of the calling thread: its id modulo the stripe count. Thread ids are handed out in sequence,
+   * so the threads of a pool, created together, land on different stripes (a scrambling hash would put two
+   * of them on one stripe, and make them contend for its cache line, one time in {@code STRIPES}).
+   */
   static int stripe() {
-    long id = Thread.currentThread().getId();
-    return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & MASK;
+    return (int) Thread.currentThread().getId() & MASK;
   }
 
   /** Marks a call in flight on {@code stripe}. Volatile: ordered before any later read of the retired flag. */
@@ -60,7 +63,7 @@ final class LeaseCounter {
   }
 
   static int stripes(int processors) {
-    int wanted = Math.max(2, Math.min(64, processors * 2));
+    int wanted = Math.max(4, Math.min(64, processors * 4));
     return Integer.highestOneBit(wanted - 1) << 1;
   }
 }

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reaper and the lease watchdog. Retired versions wait in a queue; a sweep on the scheduler closes
- * each one whose lease counter reads zero, and sweeps again, with a growing delay, while any still has
- * calls in flight. The watchdog reports leases held longer than the warning threshold. Thread-safe.
+ * The reaper and the lease watchdog. A retired version with no call in flight is closed at once; one with
+ * calls in flight waits in a queue, and a sweep on the scheduler closes each waiting version whose lease
+ * counter reads zero, sweeping again, with a growing delay, while any still has calls in flight. The watchdog reports leases held longer than the warning threshold. Thread-safe.
  */
 final class Retirement {
 
@@ -74,10 +74,19 @@ final class Retirement {
     leases.remove(lease);
   }
 
-  /** Retires a version that was just swapped out, and arranges for it to be closed. */
+  /**
+   * Retires a version that was just swapped out, and closes it now if no call is in flight on it (readers
+   * that come later see it retired and go to the new version), else hands it to the reaper, which closes it
+   * once its last call has returned.
+   */
   void retire(LoadedVersion version) {
     version.retire(System.nanoTime());
-    events.retired(version.model, version.version.value(), version.leases.sum());
+    long inFlight = version.leases.sum();
+    events.retired(version.model, version.version.value(), inFlight);
+    if (inFlight == 0) {
+      close(version);
+      return;
+    }
     waiting.add(version);
     sweepDelayMicros = MIN_SWEEP_DELAY_MICROS;
     requestSweep(0);

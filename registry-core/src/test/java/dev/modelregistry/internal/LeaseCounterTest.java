@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class LeaseCounterTest {
 
   @Test
-  void stripesArePowersOfTwoAtLeastTwiceTheProcessors() {
-    assertThat(LeaseCounter.stripes(1)).isEqualTo(2);
-    assertThat(LeaseCounter.stripes(2)).isEqualTo(4);
-    assertThat(LeaseCounter.stripes(3)).isEqualTo(8);
-    assertThat(LeaseCounter.stripes(8)).isEqualTo(16);
+  void stripesArePowersOfTwoAtLeastFourTimesTheProcessors() {
+    assertThat(LeaseCounter.stripes(1)).isEqualTo(4);
+    assertThat(LeaseCounter.stripes(2)).isEqualTo(8);
+    assertThat(LeaseCounter.stripes(3)).isEqualTo(16);
+    assertThat(LeaseCounter.stripes(8)).isEqualTo(32);
     assertThat(LeaseCounter.stripes(64)).isEqualTo(64);
     assertThat(Integer.bitCount(LeaseCounter.STRIPES)).isEqualTo(1);
   }
@@ -47,6 +47,21 @@ class LeaseCounterTest {
       thread.join();
     }
     assertThat(counter.sum()).isEqualTo(threads);
+  }
+
+  @Test
+  void threadsCreatedTogetherGetDifferentStripes() throws Exception {
+    int[] stripes = new int[LeaseCounter.STRIPES];
+    Thread[] threads = new Thread[LeaseCounter.STRIPES];
+    for (int i = 0; i < threads.length; i++) {
+      int slot = i;
+      threads[i] = new Thread(() -> stripes[slot] = LeaseCounter.stripe());
+    }
+    for (Thread thread : threads) {
+      thread.start();
+      thread.join();
+    }
+    assertThat(stripes).doesNotHaveDuplicates();
   }
 
   @Test
