@@ -330,8 +330,9 @@ public interface ModelRegistry extends AutoCloseable {
     }
 
     /**
-     * Whether to count and time every prediction per version ({@link ModelRegistry#predictionStats}), for
-     * metrics. Costs two clock reads and two uncontended atomic adds per call. Default: false.
+     * Whether to count and time predictions per version ({@link ModelRegistry#predictionStats}), for
+     * metrics: every call is counted (an uncontended atomic add on the calling thread's stripe), one in eight
+     * is timed. Default: false.
      */
     public Builder recordPredictionStats(boolean recordPredictionStats) {
       requireState(this.recordPredictionStats == null, "recordPredictionStats", this.recordPredictionStats);

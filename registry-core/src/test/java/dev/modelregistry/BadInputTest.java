@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every kind of bad input gets a clear error, the version being served keeps serving, and nothing is lost.
  */
-class BadInputTest extends RegistryTestSupport {
+class BadInputTest extends RegistryHarness {
 
   private static final String POINTER = MODEL + "/latest.json";
 

@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Sources in order: the store, the cache's last good version, the bundled copy; and recovery. */
-class FallbackTest extends RegistryTestSupport {
+class FallbackTest extends RegistryHarness {
 
   private ModelRegistry.Builder withBundle() {
     return builder().fallback(ClasspathModelStore.of("bundled-models"));

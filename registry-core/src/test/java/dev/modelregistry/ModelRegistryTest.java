@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class ModelRegistryTest extends RegistryTestSupport {
+class ModelRegistryTest extends RegistryHarness {
 
   @Test
   void servesThePromotedVersionOnceBuilt() {

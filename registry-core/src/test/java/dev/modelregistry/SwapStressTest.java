@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * pipeline (publish, promote, poll, download, verify, load, warm up, swap). The loader counts opens and
  * closes and fails loudly if a closed model is used, as a native model would crash.
  */
-class SwapStressTest extends RegistryTestSupport {
+class SwapStressTest extends RegistryHarness {
 
   private static final int READERS = Integer.getInteger("stress.readers", 8);
   private static final int SWAPS = 2_000;

@@ -38,7 +38,7 @@ final class ModelHandle implements Model {
   public float[] predict(float[] features) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
-    long start = timed ? System.nanoTime() : 0;
+    long start = timed ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
     boolean ok = false;
     try {
       float[] out = v.predict(features);
@@ -53,7 +53,7 @@ final class ModelHandle implements Model {
   public float[][] predict(float[][] rows) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
-    long start = timed ? System.nanoTime() : 0;
+    long start = timed ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
     boolean ok = false;
     try {
       float[][] out = v.predict(rows);
@@ -68,7 +68,7 @@ final class ModelHandle implements Model {
   public float[] predict(Map<String, ? extends Number> features) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
-    long start = timed ? System.nanoTime() : 0;
+    long start = timed ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
     boolean ok = false;
     try {
       float[] out = v.predict(features);
@@ -82,7 +82,7 @@ final class ModelHandle implements Model {
   /** Ends a call: records its time if stats are on, then releases its lease. */
   private void leave(LoadedVersion v, int stripe, long start, boolean ok) {
     if (timed) {
-      v.stats.record(stripe, start, ok);
+      v.stats.end(stripe, start, ok);
     }
     v.leases.decrement(stripe);
   }

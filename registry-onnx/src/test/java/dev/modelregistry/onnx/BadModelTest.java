@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A bad ONNX version is refused with a message that says what is wrong, its session (if one was opened) is
  * freed, and the version being served keeps serving.
  */
-class BadModelTest extends OnnxTestSupport {
+class BadModelTest extends OnnxHarness {
 
   private static final float[] ROW = {1, 2, 3};
   private static final String PREFIX = "model " + MODEL + " v2: the onnx loader could not load it: ";

@@ -28,7 +28,7 @@ class FixturesTest {
   @ParameterizedTest
   @MethodSource("fixtures")
   void theCommittedFileIsTheGeneratorsOutputByteForByte(String name) {
-    assertThat(OnnxTestSupport.fixture(name))
+    assertThat(OnnxHarness.fixture(name))
         .as("%s differs from OnnxFixtures' output: regenerate with OnnxFixtures.main", name)
         .isEqualTo(OnnxFixtures.all().get(name));
   }
@@ -77,7 +77,7 @@ class FixturesTest {
 
   private static String signature(OrtEnvironment env, String fixture) throws Exception {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        OrtSession session = env.createSession(OnnxTestSupport.fixture(fixture), options)) {
+        OrtSession session = env.createSession(OnnxHarness.fixture(fixture), options)) {
       StringBuilder s = new StringBuilder("in {");
       session.getInputInfo().forEach((name, info) -> s.append(name).append('=')
           .append(ModelSignature.describe(info.getInfo())).append(", "));

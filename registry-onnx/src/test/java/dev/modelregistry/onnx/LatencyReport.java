@@ -71,12 +71,12 @@ final class LatencyReport {
   /** Measures every way of calling each fixture, in rounds of about {@code roundSeconds} each. */
   static List<Line> measure(double roundSeconds) throws Exception {
     long roundNanos = (long) (roundSeconds * 1e9);
-    float[][] oneRow = OnnxTestSupport.rows(1, 3, 1);
-    float[][] rows = OnnxTestSupport.rows(BATCH, 3, 2);
+    float[][] oneRow = OnnxHarness.rows(1, 3, 1);
+    float[][] rows = OnnxHarness.rows(BATCH, 3, 2);
     List<Line> lines = new ArrayList<>();
     Path dir = Files.createTempDirectory("onnx-latency");
     for (String fixture : List.of("regressor_v1.onnx", "binary_tensor.onnx", "binary_zipmap_v1.onnx")) {
-      byte[] model = OnnxTestSupport.fixture(fixture);
+      byte[] model = OnnxHarness.fixture(fixture);
       String output = fixture.startsWith("regressor") ? "score" : "probabilities";
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -114,15 +114,15 @@ final class LatencyReport {
             }
           });
           InMemoryModelStore store = new InMemoryModelStore();
-          ModelPublisher.on(store).publish(OnnxTestSupport.MODEL, OnnxTestSupport.onnx(model));
-          ModelPublisher.on(store).promote(OnnxTestSupport.MODEL, "v1", null);
+          ModelPublisher.on(store).publish(OnnxHarness.MODEL, OnnxHarness.onnx(model));
+          ModelPublisher.on(store).promote(OnnxHarness.MODEL, "v1", null);
           try (ModelRegistry registry = ModelRegistry.builder()
               .store(store)
               .cacheDirectory(dir.resolve(fixture))
               .polling(false)
-              .model(OnnxTestSupport.MODEL)
+              .model(OnnxHarness.MODEL)
               .build()) {
-            Model served = registry.current(OnnxTestSupport.MODEL);
+            Model served = registry.current(OnnxHarness.MODEL);
             calls.put("registry: current(name).predict", r -> r.length == 1 ? served.predict(r[0]) : served.predict(r));
             for (Map.Entry<String, Call> e : calls.entrySet()) {
               lines.add(new Line(fixture, e.getKey(), time(e.getValue(), oneRow, roundNanos),

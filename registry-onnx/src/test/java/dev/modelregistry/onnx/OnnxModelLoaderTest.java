@@ -6,10 +6,10 @@ import static dev.modelregistry.onnx.OnnxFixtures.REGRESSOR_V1_B;
 import static dev.modelregistry.onnx.OnnxFixtures.REGRESSOR_V1_W;
 import static dev.modelregistry.onnx.OnnxFixtures.REGRESSOR_V2_B;
 import static dev.modelregistry.onnx.OnnxFixtures.REGRESSOR_V2_W;
-import static dev.modelregistry.onnx.OnnxTestSupport.FEATURES;
-import static dev.modelregistry.onnx.OnnxTestSupport.fixture;
-import static dev.modelregistry.onnx.OnnxTestSupport.linear;
-import static dev.modelregistry.onnx.OnnxTestSupport.rows;
+import static dev.modelregistry.onnx.OnnxHarness.FEATURES;
+import static dev.modelregistry.onnx.OnnxHarness.fixture;
+import static dev.modelregistry.onnx.OnnxHarness.linear;
+import static dev.modelregistry.onnx.OnnxHarness.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -142,7 +142,7 @@ class OnnxModelLoaderTest {
     assertThat(predictor.signature().output()).isEqualTo(new OutputReader("probabilities",
         "sequence of maps int64 → float", OutputReader.Kind.MAPS, true, true));
     float p = predictor.predict(new float[] {1, 2, 3})[0];
-    assertThat((double) p).isCloseTo(OnnxTestSupport.sigmoid(-1.35), within(1e-6));
+    assertThat((double) p).isCloseTo(OnnxHarness.sigmoid(-1.35), within(1e-6));
   }
 
   @Test
@@ -157,7 +157,7 @@ class OnnxModelLoaderTest {
   void aMultiClassClassifierReturnsOneProbabilityPerClassInLabelOrder() throws IOException {
     OnnxPredictor predictor = load(fixture("multiclass_zipmap.onnx"));
     float[] x = {1, 2, 3};
-    double[] expected = OnnxTestSupport.softmax(OnnxFixtures.MULTICLASS_W, OnnxFixtures.MULTICLASS_B, x);
+    double[] expected = OnnxHarness.softmax(OnnxFixtures.MULTICLASS_W, OnnxFixtures.MULTICLASS_B, x);
     ParityTest.assertClose(predictor.predict(x), expected, 1e-6, "away, draw, home");
   }
 
@@ -308,7 +308,7 @@ class OnnxModelLoaderTest {
 
   @Test
   void aVersionWithoutAnOnnxFileIsRefused() throws IOException {
-    assertThat(refusal(loader, artifacts(Map.of("model.json", OnnxTestSupport.utf8("{}")), List.of())))
+    assertThat(refusal(loader, artifacts(Map.of("model.json", OnnxHarness.utf8("{}")), List.of())))
         .isEqualTo("the version has no .onnx file (files: [model.json]); publish the model as model.onnx");
   }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * calls on the same file within 1e-6, single rows and batches, for every fixture; and both equal the
  * fixture's math computed in double precision within 1e-5, so the fixtures are the models they claim to be.
  */
-class ParityTest extends OnnxTestSupport {
+class ParityTest extends OnnxHarness {
 
   private static final double PARITY = 1e-6;
   private static final double MATH = 1e-5;

@@ -32,9 +32,9 @@ final class SwapStressMain {
     Path workDir = Path.of(args[3]);
 
     boolean zipMap = scenario.equals("zipmap");
-    byte[] first = OnnxTestSupport.fixture(zipMap ? "binary_zipmap_v1.onnx" : "regressor_v1.onnx");
-    byte[] second = OnnxTestSupport.fixture(zipMap ? "binary_zipmap_v2.onnx" : "regressor_v2.onnx");
-    float[][] rows = OnnxTestSupport.rows(64, 3, 99);
+    byte[] first = OnnxHarness.fixture(zipMap ? "binary_zipmap_v1.onnx" : "regressor_v1.onnx");
+    byte[] second = OnnxHarness.fixture(zipMap ? "binary_zipmap_v2.onnx" : "regressor_v2.onnx");
+    float[][] rows = OnnxHarness.rows(64, 3, 99);
     float[][] expectedFirst = expected(first, zipMap, rows);
     float[][] expectedSecond = expected(second, zipMap, rows);
     double tolerance = 1e-5;
@@ -67,8 +67,8 @@ final class SwapStressMain {
 
     SwapStress.Report report = SwapStress.run(new SwapStress.Setup(
         new OnnxModelLoader(),
-        OnnxTestSupport.onnx(first),
-        OnnxTestSupport.onnx(second),
+        OnnxHarness.onnx(first),
+        OnnxHarness.onnx(second),
         rows,
         expectedFirst,
         expectedSecond,
@@ -87,8 +87,8 @@ final class SwapStressMain {
   /** Each row's output, predicted directly with ONNX Runtime: the score, or the positive class's probability. */
   private static float[][] expected(byte[] model, boolean zipMap, float[][] rows) throws Exception {
     float[][] direct = zipMap
-        ? OnnxTestSupport.direct(model, "probabilities", rows, 0L, 1L)
-        : OnnxTestSupport.direct(model, "score", rows);
+        ? OnnxHarness.direct(model, "probabilities", rows, 0L, 1L)
+        : OnnxHarness.direct(model, "score", rows);
     return zipMap ? Arrays.stream(direct).map(p -> new float[] {p[1]}).toArray(float[][]::new) : direct;
   }
 

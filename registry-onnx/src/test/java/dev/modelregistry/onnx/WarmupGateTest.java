@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * budget) is run before a version is swapped in, and a wrong output, an exception or a blown budget keeps
  * the old version serving; without the file one prediction on a zero row runs before the swap.
  */
-class WarmupGateTest extends OnnxTestSupport {
+class WarmupGateTest extends OnnxHarness {
 
   private final RecordingLoader loader = new RecordingLoader();
   private ModelRegistry registry;

@@ -1,8 +1,8 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.ACCESS_KEY;
-import static dev.modelregistry.s3.S3TestBed.BUCKET;
-import static dev.modelregistry.s3.S3TestBed.MODEL;
+import static dev.modelregistry.s3.S3Bed.ACCESS_KEY;
+import static dev.modelregistry.s3.S3Bed.BUCKET;
+import static dev.modelregistry.s3.S3Bed.MODEL;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,21 +35,21 @@ import software.amazon.awssdk.services.s3.S3Client;
 class S3CredentialHygieneTest {
 
   private static final String WRONG_SECRET = "wrong-secret-Kd83hQ0zZp1r7YvA";
-  private static final List<String> NEVER = List.of(S3TestBed.SECRET_KEY, WRONG_SECRET, ACCESS_KEY,
+  private static final List<String> NEVER = List.of(S3Bed.SECRET_KEY, WRONG_SECRET, ACCESS_KEY,
       "Signature=", "Credential=", "X-Amz-Signature", "X-Amz-Credential", "Authorization");
   private static final Pattern SIGNATURE = Pattern.compile("Signature=([0-9a-f]{64})");
 
-  @RegisterExtension final S3ProxyExtension s3 = S3TestBed.server();
+  @RegisterExtension final S3ProxyExtension s3 = S3Bed.server();
   @TempDir Path cache;
 
-  private S3TestBed bed;
+  private S3Bed bed;
   private final List<String> thrown = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = ModelPublisher.on(bed.store());
-    publisher.publish(MODEL, S3TestBed.constant(1, 0));
+    publisher.publish(MODEL, S3Bed.constant(1, 0));
     publisher.promote(MODEL, "v1", null);
   }
 
@@ -63,7 +63,7 @@ class S3CredentialHygieneTest {
     List<String> lines;
     try (LogCapture logs = new LogCapture(Map.of("dev.modelregistry", Level.TRACE, "software.amazon.awssdk",
         Level.DEBUG));
-        S3Client wrongSecret = S3TestBed.client(bed.proxy.uri(), WRONG_SECRET, 2, Duration.ofSeconds(10))) {
+        S3Client wrongSecret = S3Bed.client(bed.proxy.uri(), WRONG_SECRET, 2, Duration.ofSeconds(10))) {
       S3ModelStore refused = S3ModelStore.builder().client(wrongSecret).bucket(BUCKET).build();
       exercise(refused);
       try (ModelRegistry registry = ModelRegistry.builder()
@@ -78,7 +78,7 @@ class S3CredentialHygieneTest {
         thrown.add(String.valueOf(registry.status(MODEL).lastFailure()));
       }
       try {
-        ModelPublisher.on(refused).publish(MODEL, S3TestBed.constant(2, 0));
+        ModelPublisher.on(refused).publish(MODEL, S3Bed.constant(2, 0));
       } catch (RuntimeException e) {
         collect(e);
       }

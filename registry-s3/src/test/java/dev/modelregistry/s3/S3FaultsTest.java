@@ -1,8 +1,8 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.BUCKET;
-import static dev.modelregistry.s3.S3TestBed.MODEL;
-import static dev.modelregistry.s3.S3TestBed.ROW;
+import static dev.modelregistry.s3.S3Bed.BUCKET;
+import static dev.modelregistry.s3.S3Bed.MODEL;
+import static dev.modelregistry.s3.S3Bed.ROW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -41,10 +41,10 @@ class S3FaultsTest {
   private static final Duration RECOVERY = Duration.ofSeconds(60);
   private static final String V2 = "models/" + MODEL + "/v2/";
 
-  @RegisterExtension final S3ProxyExtension s3 = S3TestBed.server();
+  @RegisterExtension final S3ProxyExtension s3 = S3Bed.server();
   @TempDir Path dir;
 
-  private S3TestBed bed;
+  private S3Bed bed;
   private final List<RegistryEvent> events = new CopyOnWriteArrayList<>();
 
   @AfterEach
@@ -72,9 +72,9 @@ class S3FaultsTest {
   /** v1 published and promoted (output 1), and v2 published (output 2, with {@code padding} bytes extra). */
   private ModelPublisher v1ServedAndV2Published(int padding) {
     ModelPublisher publisher = publisher();
-    publisher.publish(MODEL, S3TestBed.constant(1, 0));
+    publisher.publish(MODEL, S3Bed.constant(1, 0));
     publisher.promote(MODEL, "v1", null);
-    publisher.publish(MODEL, S3TestBed.constant(2, padding));
+    publisher.publish(MODEL, S3Bed.constant(2, padding));
     return publisher;
   }
 
@@ -86,7 +86,7 @@ class S3FaultsTest {
 
   @Test
   void unreachableAtStartTheCacheServesThenTheStoreOnceItAnswers() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = v1ServedAndV2Published(0);
     try (ModelRegistry earlier = host("cache").polling(false).build()) {
       assertThat(served(earlier)).isEqualTo(1f);
@@ -110,7 +110,7 @@ class S3FaultsTest {
 
   @Test
   void unreachableAtStartWithAColdCacheTheBundleServesThenTheStoreOnceItAnswers() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     v1ServedAndV2Published(0);
     bed.proxy.down();
 
@@ -130,7 +130,7 @@ class S3FaultsTest {
 
   @Test
   void aConnectionDroppedMidDownloadIsResumedWithinTheSameLoad() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = v1ServedAndV2Published(2 << 20);
     try (ModelRegistry registry = host("cache").polling(false).build()) {
       bed.proxy.inject(r -> r.isGet(V2 + "weights.bin"), new FaultProxy.Fault.CutBody(700_000), 1);
@@ -151,7 +151,7 @@ class S3FaultsTest {
 
   @Test
   void aDownloadThatKeepsBreakingIsNeverServedAndIsRetriedWithBackoffUntilItSucceeds() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = v1ServedAndV2Published(2 << 20);
     try (ModelRegistry registry = host("cache").pollInterval(Duration.ofMillis(100))
         .maxBackoff(Duration.ofSeconds(2)).build()) {
@@ -193,7 +193,7 @@ class S3FaultsTest {
 
   @Test
   void slowDownAnswersAreRetriedByTheSdkWithJitterAndThenFailThePollWhileTheOldVersionServes() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = v1ServedAndV2Published(0);
     try (ModelRegistry registry = host("cache").polling(false).build()) {
       publisher.promote(MODEL, "v2", null);
@@ -227,7 +227,7 @@ class S3FaultsTest {
 
   @Test
   void aConnectionResetBeforeAnyAnswerIsRetriedByTheSdk() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = v1ServedAndV2Published(0);
     try (ModelRegistry registry = host("cache").polling(false).build()) {
       publisher.promote(MODEL, "v2", null);
@@ -245,7 +245,7 @@ class S3FaultsTest {
 
   @Test
   void failingPollsBackOffExponentiallyAndRecoverByThemselves() throws Exception {
-    bed = S3TestBed.start(s3, 1, Duration.ofSeconds(10));
+    bed = S3Bed.start(s3, 1, Duration.ofSeconds(10));
     ModelPublisher publisher = v1ServedAndV2Published(0);
     try (ModelRegistry registry = host("cache").pollInterval(Duration.ofMillis(100))
         .maxBackoff(Duration.ofSeconds(3)).build()) {
@@ -271,7 +271,7 @@ class S3FaultsTest {
 
   @Test
   void aStalledAnswerTimesOutIsRetriedAndFailsThePollWhileTheOldVersionServes() throws Exception {
-    bed = S3TestBed.start(s3, 2, Duration.ofSeconds(1));
+    bed = S3Bed.start(s3, 2, Duration.ofSeconds(1));
     ModelPublisher publisher = v1ServedAndV2Published(0);
     try (ModelRegistry registry = host("cache").polling(false).build()) {
       publisher.promote(MODEL, "v2", null);
@@ -294,7 +294,7 @@ class S3FaultsTest {
 
   @Test
   void accessDeniedOnThePointerIsAClearErrorAndTheOldVersionServes() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = v1ServedAndV2Published(0);
     try (LogCapture logs = LogCapture.registry(Level.INFO); ModelRegistry registry = host("cache").polling(false)
         .build()) {
@@ -320,7 +320,7 @@ class S3FaultsTest {
 
   @Test
   void aPointerThatDisappearsLeavesTheOldVersionServingUntilItIsBack() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = v1ServedAndV2Published(0);
     try (ModelRegistry registry = host("cache").polling(false).build()) {
       bed.deleteAsScript("models/" + MODEL + "/latest.json");
@@ -345,15 +345,15 @@ class S3FaultsTest {
 
   @Test
   void aPointerNamingAVersionWhosePublishDidNotFinishIsRefusedUntilItsManifestAppears() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     ModelPublisher publisher = publisher();
-    publisher.publish(MODEL, S3TestBed.constant(1, 0));
+    publisher.publish(MODEL, S3Bed.constant(1, 0));
     publisher.promote(MODEL, "v1", null);
     // A publisher that dies after claiming v2 and uploading its files, before its manifest.
     S3ModelStore failing = bed.store();
     bed.proxy.injectAlways(r -> r.method().equals("PUT") && r.key().endsWith("/manifest.json"),
         new FaultProxy.Fault.Respond(403, "AccessDenied"));
-    assertThatThrownBy(() -> ModelPublisher.on(failing).publish(MODEL, S3TestBed.constant(2, 0)))
+    assertThatThrownBy(() -> ModelPublisher.on(failing).publish(MODEL, S3Bed.constant(2, 0)))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("manifest.json");
     bed.proxy.clearFaults();
@@ -367,7 +367,7 @@ class S3FaultsTest {
       assertThat(served(registry)).isEqualTo(1f);
 
       // The publish completes: v2's manifest is written last, as the publisher does.
-      publisher.publish(MODEL, S3TestBed.constant(2, 0));
+      publisher.publish(MODEL, S3Bed.constant(2, 0));
       bed.putAsScript(V2 + "manifest.json", manifestOf("v3", "v2"));
       registry.refresh();
 
@@ -378,8 +378,8 @@ class S3FaultsTest {
 
   @Test
   void aPointerFlippedByAScriptBeforeItsUploadIsRefusedUntilTheFilesArrive() throws Exception {
-    bed = S3TestBed.start(s3);
-    publisher().publish(MODEL, S3TestBed.constant(1, 0));
+    bed = S3Bed.start(s3);
+    publisher().publish(MODEL, S3Bed.constant(1, 0));
     publisher().promote(MODEL, "v1", null);
     try (ModelRegistry registry = host("cache").polling(false).build()) {
       flipAsScript("v2");
@@ -388,7 +388,7 @@ class S3FaultsTest {
       assertThat(registry.status(MODEL).lastFailure().message()).contains("v2", "the store has no such version");
       assertThat(served(registry)).isEqualTo(1f);
 
-      bed.putAsScript(V2 + "model.json", S3TestBed.linearModelJson(2));
+      bed.putAsScript(V2 + "model.json", S3Bed.linearModelJson(2));
       bed.putAsScript(V2 + "schema.json", "{\"features\": [\"home_win_pct\", \"away_win_pct\", \"run_rate\"]}");
       registry.refresh();
       assertThat(served(registry)).isEqualTo(2f);
@@ -397,8 +397,8 @@ class S3FaultsTest {
 
   @Test
   void aPointerFlippedByAScriptWhileTheModelFileIsMissingIsRefused() throws Exception {
-    bed = S3TestBed.start(s3);
-    publisher().publish(MODEL, S3TestBed.constant(1, 0));
+    bed = S3Bed.start(s3);
+    publisher().publish(MODEL, S3Bed.constant(1, 0));
     publisher().promote(MODEL, "v1", null);
     try (ModelRegistry registry = host("cache").polling(false).build()) {
       bed.putAsScript(V2 + "schema.json", "{\"features\": [\"home_win_pct\", \"away_win_pct\", \"run_rate\"]}");

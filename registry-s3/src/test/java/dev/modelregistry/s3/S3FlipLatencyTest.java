@@ -1,6 +1,6 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.MODEL;
+import static dev.modelregistry.s3.S3Bed.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * several flips, each at a random moment of the poll cycle, and recorded; asserted only against a generous
  * bound, since this machine may be loaded.
  */
-class S3FlipLatencyTest extends S3BedTest {
+class S3FlipLatencyTest extends S3BedCase {
 
   private static final int FLIPS = 8;
 
@@ -29,7 +29,7 @@ class S3FlipLatencyTest extends S3BedTest {
   void aFlippedPointerIsServedWithinAboutOnePollInterval() throws InterruptedException {
     ModelPublisher publisher = ModelPublisher.on(bed.store());
     for (int v = 1; v <= FLIPS + 1; v++) {
-      publisher.publish(MODEL, S3TestBed.constant(v, 64 * 1024));
+      publisher.publish(MODEL, S3Bed.constant(v, 64 * 1024));
     }
     publisher.promote(MODEL, "v1", null);
     Map<String, Long> swappedAt = new ConcurrentHashMap<>();

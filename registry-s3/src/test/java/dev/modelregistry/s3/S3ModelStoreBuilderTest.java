@@ -1,6 +1,6 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.BUCKET;
+import static dev.modelregistry.s3.S3Bed.BUCKET;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,16 +24,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class S3ModelStoreBuilderTest {
 
-  @RegisterExtension final S3ProxyExtension s3 = S3TestBed.server();
+  @RegisterExtension final S3ProxyExtension s3 = S3Bed.server();
 
-  private S3TestBed bed;
+  private S3Bed bed;
 
   @BeforeEach
   void start() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     // The default credentials chain reads these first; a host would use a role, a profile or the environment.
-    System.setProperty("aws.accessKeyId", S3TestBed.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", S3TestBed.SECRET_KEY);
+    System.setProperty("aws.accessKeyId", S3Bed.ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", S3Bed.SECRET_KEY);
   }
 
   @AfterEach
@@ -148,11 +148,11 @@ class S3ModelStoreBuilderTest {
   @Test
   void credentialsInAnEndpointAreRefusedWithoutRepeatingThem() {
     assertThatThrownBy(() -> S3ModelStore.builder()
-        .endpointOverride(URI.create("http://minioadmin:" + S3TestBed.SECRET_KEY + "@minio.internal:9000")))
+        .endpointOverride(URI.create("http://minioadmin:" + S3Bed.SECRET_KEY + "@minio.internal:9000")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("http://minio.internal:9000")
         .hasMessageContaining("never put credentials in the endpoint")
-        .message().doesNotContain(S3TestBed.SECRET_KEY).doesNotContain("minioadmin");
+        .message().doesNotContain(S3Bed.SECRET_KEY).doesNotContain("minioadmin");
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.BUCKET;
+import static dev.modelregistry.s3.S3Bed.BUCKET;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** What is particular to S3: prefixes, pagination, multipart uploads, conditional-write answers, errors. */
-class S3ModelStoreTest extends S3BedTest {
+class S3ModelStoreTest extends S3BedCase {
 
   @Test
   void keysLiveUnderThePrefixAndPointersNameTheirFolderWithIt() throws IOException {
@@ -33,7 +33,7 @@ class S3ModelStoreTest extends S3BedTest {
     assertThat(store.description()).isEqualTo("s3://cricksy-ml-models/ml/models");
 
     ModelPublisher publisher = ModelPublisher.on(store);
-    publisher.publish("m", S3TestBed.constant(1, 0));
+    publisher.publish("m", S3Bed.constant(1, 0));
     assertThat(publisher.promote("m", "v1", null).s3Prefix()).isEqualTo("ml/models/m/v1");
 
     List<String> keys = bed.direct.listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
@@ -49,12 +49,12 @@ class S3ModelStoreTest extends S3BedTest {
     assertThat(store.keyPrefix()).isEmpty();
     assertThat(store.description()).isEqualTo("s3://cricksy-ml-models");
     ModelPublisher publisher = ModelPublisher.on(store);
-    publisher.publish("m", S3TestBed.constant(4, 0));
+    publisher.publish("m", S3Bed.constant(4, 0));
     assertThat(publisher.promote("m", "v1", null).s3Prefix()).isNull();
     assertThat(store.list("").folders()).containsExactly("m");
     try (ModelRegistry registry = ModelRegistry.builder().store(store).cacheDirectory(cache).polling(false)
         .model("m").build()) {
-      assertThat(registry.current("m").predict(S3TestBed.ROW)).containsExactly(4f);
+      assertThat(registry.current("m").predict(S3Bed.ROW)).containsExactly(4f);
     }
   }
 
@@ -112,7 +112,7 @@ class S3ModelStoreTest extends S3BedTest {
 
   @Test
   void partsCarryNoChecksumWhenTheClientComputesChecksumsOnlyWhenRequired() throws IOException {
-    try (S3Client plain = S3TestBed.clientBuilder(bed.proxy.uri(), S3TestBed.SECRET_KEY, 3, Duration.ofSeconds(30))
+    try (S3Client plain = S3Bed.clientBuilder(bed.proxy.uri(), S3Bed.SECRET_KEY, 3, Duration.ofSeconds(30))
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .build()) {

@@ -1,7 +1,7 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.MODEL;
-import static dev.modelregistry.s3.S3TestBed.ROW;
+import static dev.modelregistry.s3.S3Bed.MODEL;
+import static dev.modelregistry.s3.S3Bed.ROW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelregistry.Manifest;
@@ -31,17 +31,17 @@ class S3PollingCostTest {
   /** Bytes of padding in each version, so that a download is plain to see in the counts. */
   private static final int PADDING = 256 * 1024;
 
-  @RegisterExtension final S3ProxyExtension s3 = S3TestBed.server();
+  @RegisterExtension final S3ProxyExtension s3 = S3Bed.server();
   @TempDir Path dir;
 
-  private S3TestBed bed;
+  private S3Bed bed;
   private ModelPublisher publisher;
 
   @BeforeEach
   void start() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     publisher = ModelPublisher.on(bed.store());
-    publisher.publish(MODEL, S3TestBed.constant(1, PADDING));
+    publisher.publish(MODEL, S3Bed.constant(1, PADDING));
     publisher.promote(MODEL, "v1", null);
   }
 
@@ -91,7 +91,7 @@ class S3PollingCostTest {
   void aNewVersionIsDownloadedOncePerHostAndARestartWithAWarmCacheDownloadsNothing() {
     ModelRegistry hostA = host("cache-a");
     try (ModelRegistry hostB = host("cache-b")) {
-      VersionInfo v2 = publisher.publish(MODEL, S3TestBed.constant(2, PADDING));
+      VersionInfo v2 = publisher.publish(MODEL, S3Bed.constant(2, PADDING));
       publisher.promote(MODEL, "v2", "retrained");
       long versionBytes = v2.manifest().files().stream().mapToLong(Manifest.FileEntry::size).sum();
       bed.proxy.resetCounts();

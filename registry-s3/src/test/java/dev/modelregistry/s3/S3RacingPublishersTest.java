@@ -1,7 +1,7 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.BUCKET;
-import static dev.modelregistry.s3.S3TestBed.MODEL;
+import static dev.modelregistry.s3.S3Bed.BUCKET;
+import static dev.modelregistry.s3.S3Bed.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelregistry.ModelPublisher;
@@ -36,13 +36,13 @@ class S3RacingPublishersTest {
 
   private static final int EACH = 50;
 
-  @RegisterExtension final S3ProxyExtension s3 = S3TestBed.server();
+  @RegisterExtension final S3ProxyExtension s3 = S3Bed.server();
 
-  private S3TestBed bed;
+  private S3Bed bed;
 
   @BeforeEach
   void start() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
     bed.direct.putBucketVersioning(b -> b.bucket(BUCKET)
         .versioningConfiguration(c -> c.status(BucketVersioningStatus.ENABLED)));
   }
@@ -64,7 +64,7 @@ class S3RacingPublishersTest {
           go.await();
           List<VersionId> mine = new ArrayList<>();
           for (int n = 0; n < EACH; n++) {
-            VersionId version = publisher.publish(MODEL, S3TestBed.constant(n, 0)).version();
+            VersionId version = publisher.publish(MODEL, S3Bed.constant(n, 0)).version();
             publisher.promote(MODEL, version.value(), name + " #" + n);
             mine.add(version);
           }

@@ -1,9 +1,9 @@
 package dev.modelregistry.s3;
 
-import static dev.modelregistry.s3.S3TestBed.BUCKET;
-import static dev.modelregistry.s3.S3TestBed.MODEL;
-import static dev.modelregistry.s3.S3TestBed.ROW;
-import static dev.modelregistry.s3.S3TestBed.linearModelJson;
+import static dev.modelregistry.s3.S3Bed.BUCKET;
+import static dev.modelregistry.s3.S3Bed.MODEL;
+import static dev.modelregistry.s3.S3Bed.ROW;
+import static dev.modelregistry.s3.S3Bed.linearModelJson;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * validated: an {@code s3_prefix}, a version id or a file name that would lead outside {@code
  * <prefix>/<model>/} is refused, and nothing outside it is ever requested.
  */
-class S3ScriptLayoutTest extends S3BedTest {
+class S3ScriptLayoutTest extends S3BedCase {
 
   private static final String FOLDER = "models/" + MODEL;
 
@@ -86,7 +86,7 @@ class S3ScriptLayoutTest extends S3BedTest {
 
     assertThat(publisher.versions(MODEL)).extracting(VersionInfo::state)
         .containsExactly(VersionInfo.State.UNVERIFIED, VersionInfo.State.UNVERIFIED);
-    assertThat(publisher.publish(MODEL, S3TestBed.constant(8, 0)).version().value()).isEqualTo("v8");
+    assertThat(publisher.publish(MODEL, S3Bed.constant(8, 0)).version().value()).isEqualTo("v8");
     Pointer pointer = publisher.promote(MODEL, "v8", "first verified version");
     assertThat(pointer.s3Prefix()).as("written for scripts that read it").isEqualTo("models/t20_win_predictor/v8");
     JsonNode written = new ObjectMapper().readTree(

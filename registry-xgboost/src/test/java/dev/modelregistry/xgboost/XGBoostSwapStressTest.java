@@ -7,6 +7,7 @@ import dev.modelregistry.testkit.SwapStress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import ml.dmlc.xgboost4j.java.Booster;
 import org.junit.jupiter.api.Test;
@@ -38,11 +39,19 @@ class XGBoostSwapStressTest {
     assertThat(report.failures()).as("first failure: %s", report.firstFailure()).isZero();
     assertThat(report.openAfterSwaps()).as("open boosters after the swaps").isEqualTo(1);
     assertThat(report.openAfterClose()).isZero();
+    // RSS is sampled every 100 swaps. Boosters like these leaked one per swap add about 12.8 MB per 100 swaps
+    // (measured by loading and keeping 500 of them); the median growth over the second half, robust to one
+    // allocator step, must stay well under that.
     List<Long> rss = report.rssKb();
-    long middle = rss.get(rss.size() / 2);
-    long end = rss.get(rss.size() - 1);
-    // Leaking one booster per swap would add 500 boosters between the middle and the end: tens of MB.
-    assertThat(end - middle).as("RSS growth over the second 500 swaps, KiB (samples %s)", rss).isLessThan(16 * 1024);
+    List<Long> growth = new ArrayList<>();
+    for (int i = rss.size() / 2 + 1; i < rss.size(); i++) {
+      growth.add(rss.get(i) - rss.get(i - 1));
+    }
+    growth.sort(null);
+    long median = growth.get(growth.size() / 2);
+    System.out.println("RSS KiB every 100 swaps: " + rss + "; median growth per 100 swaps, second half: " + median);
+    assertThat(median).as("median RSS growth per 100 swaps over the second half, KiB (samples %s)", rss)
+        .isLessThan(2 * 1024);
   }
 
   @Test

@@ -7,17 +7,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A fresh S3Proxy server and {@link S3TestBed} per test, and a folder for a registry's cache. */
-abstract class S3BedTest {
+/** A fresh S3Proxy server and {@link S3Bed} per test, and a folder for a registry's cache. */
+abstract class S3BedCase {
 
-  @RegisterExtension final S3ProxyExtension s3 = S3TestBed.server();
+  @RegisterExtension final S3ProxyExtension s3 = S3Bed.server();
   @TempDir Path cache;
 
-  S3TestBed bed;
+  S3Bed bed;
 
   @BeforeEach
   void startBed() throws Exception {
-    bed = S3TestBed.start(s3);
+    bed = S3Bed.start(s3);
   }
 
   @AfterEach

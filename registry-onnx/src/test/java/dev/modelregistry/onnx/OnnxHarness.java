@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * For registry-level tests: an in-memory store, a publisher on it, registries closed after each test, the
  * committed fixtures, and direct ONNX Runtime calls to compare with.
  */
-abstract class OnnxTestSupport {
+abstract class OnnxHarness {
 
   static final String MODEL = "t20_win_predictor";
   static final List<String> FEATURES = List.of("runs_needed", "balls_left", "wickets_left");
@@ -86,7 +86,7 @@ abstract class OnnxTestSupport {
 
   /** A committed fixture's bytes. */
   static byte[] fixture(String name) {
-    try (InputStream in = OnnxTestSupport.class.getResourceAsStream("/fixtures/" + name)) {
+    try (InputStream in = OnnxHarness.class.getResourceAsStream("/fixtures/" + name)) {
       if (in == null) {
         throw new IllegalStateException("no fixture " + name + " on the test classpath");
       }

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * a client through the proxy for the code under test, and a direct client for setting up and for writing
  * objects the way scripts do (boto3, the AWS CLI), unseen by the proxy's counts.
  */
-final class S3TestBed implements AutoCloseable {
+final class S3Bed implements AutoCloseable {
 
   static final String ACCESS_KEY = "AKIAREGISTRYTEST0001";
   static final String SECRET_KEY = "registry-test-secret-Xq9vT2pL7mN4";
@@ -39,7 +39,7 @@ final class S3TestBed implements AutoCloseable {
   /** Straight to the server: for setup, and for writing as a script does. */
   final S3Client direct;
 
-  private S3TestBed(FaultProxy proxy, S3Client client, S3Client direct) {
+  private S3Bed(FaultProxy proxy, S3Client client, S3Client direct) {
     this.proxy = proxy;
     this.client = client;
     this.direct = direct;
@@ -54,16 +54,16 @@ final class S3TestBed implements AutoCloseable {
   }
 
   /** A bed with the SDK's default retries (3 attempts) and a generous attempt timeout. */
-  static S3TestBed start(S3ProxyExtension s3) throws IOException {
+  static S3Bed start(S3ProxyExtension s3) throws IOException {
     return start(s3, 3, Duration.ofSeconds(30));
   }
 
   /** A bed whose client through the proxy makes {@code maxAttempts} attempts of at most {@code attemptTimeout}. */
-  static S3TestBed start(S3ProxyExtension s3, int maxAttempts, Duration attemptTimeout) throws IOException {
+  static S3Bed start(S3ProxyExtension s3, int maxAttempts, Duration attemptTimeout) throws IOException {
     FaultProxy proxy = FaultProxy.start(s3.getUri(), BUCKET);
     S3Client direct = client(s3.getUri(), SECRET_KEY, 3, Duration.ofSeconds(30));
     direct.createBucket(b -> b.bucket(BUCKET));
-    return new S3TestBed(proxy, client(proxy.uri(), SECRET_KEY, maxAttempts, attemptTimeout), direct);
+    return new S3Bed(proxy, client(proxy.uri(), SECRET_KEY, maxAttempts, attemptTimeout), direct);
   }
 
   /** A client for {@code endpoint} with the test's access key; the caller closes it. */

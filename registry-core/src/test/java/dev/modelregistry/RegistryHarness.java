@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An in-memory store behind a fault switch, a publisher on it, and registries that are closed after each test. */
-abstract class RegistryTestSupport {
+abstract class RegistryHarness {
 
   static final String MODEL = "t20_win_predictor";
 
