@@ -24,6 +24,15 @@ public final class ResultsReport {
   private static final List<String> READ_PATH = List.of("direct", "registryHandle", "registryLookup",
       "registryHandleWithStats", "volatileField", "synchronizedGetter", "readWriteLockManager");
 
+  private static final Map<String, String> CHART_LABELS = Map.of(
+      "direct", "direct call",
+      "registryHandle", "registry (kept Model)",
+      "registryLookup", "registry.current(name)",
+      "registryHandleWithStats", "with prediction stats",
+      "volatileField", "volatile field",
+      "synchronizedGetter", "synchronized getter",
+      "readWriteLockManager", "read-write-lock map");
+
   private final List<JsonNode> results = new ArrayList<>();
 
   private ResultsReport() {}
@@ -141,7 +150,7 @@ public final class ResultsReport {
     }
 
     md.append("\n**Readers while a writer swaps** (reader calls per µs, 1 reader and 1 writer thread)\n\n")
-        .append("| writer | reader calls/µs | against no swaps |\n|---|---:|---:|\n");
+        .append("| writer | reader calls/µs (± 99.9% error) | against no swaps |\n|---|---:|---:|\n");
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("none", "no swaps (parks 1 ms)");
     labels.put("1ms", "swaps every 1 ms");
@@ -151,9 +160,12 @@ public final class ResultsReport {
     Optional<Double> spinBase = readerThroughput("spin");
     for (Map.Entry<String, String> label : labels.entrySet()) {
       Optional<Double> value = readerThroughput(label.getKey());
+      Optional<Double> error = secondary("SwapBenchmark.throughput", "reader", "thrpt", Map.of("interval", label.getKey()))
+          .filter(m -> !m.isMissingNode())
+          .map(m -> m.path("scoreError").asDouble() * factor(m.path("scoreUnit").asText()));
       Optional<Double> against = label.getKey().equals("10us") ? spinBase : base;
-      value.ifPresent(v -> md.append(String.format(Locale.ROOT, "| %s | %.1f | %s |\n", label.getValue(), v,
-          against.map(b -> String.format(Locale.ROOT, "%.1f%%", 100 * v / b)).orElse("–"))));
+      value.ifPresent(v -> md.append(String.format(Locale.ROOT, "| %s | %.1f ± %.1f | %s |\n", label.getValue(), v,
+          error.orElse(Double.NaN), against.map(b -> String.format(Locale.ROOT, "%.1f%%", 100 * v / b)).orElse("–"))));
     }
     Optional<Double> alone = score("SwapLatencyBenchmark.alone", "avgt", 0, Map.of());
     Optional<Double> underLoad = secondary("SwapLatencyBenchmark.underLoad", "swapWhileReading", "avgt", Map.of())
@@ -189,7 +201,7 @@ public final class ResultsReport {
   // ------------------------------------------------------------------ chart
 
   String chart() {
-    int width = 760;
+    int width = 900;
     int height = 380;
     int left = 60;
     int bottom = 300;
@@ -203,7 +215,7 @@ public final class ResultsReport {
     }
     max = max <= 0 ? 1 : max * 1.1;
     StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"10\">\n"
             + "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
             + "<text x=\"%d\" y=\"20\" font-size=\"14\">Read path throughput, linear model (calls/µs, higher is better)</text>\n",
         width, height, left));
@@ -228,7 +240,7 @@ public final class ResultsReport {
             x + t * (group / 3) + group / 6, bottom - h - 3, value));
       }
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-          x + group / 3, bottom + 16, bar.getKey()));
+          x + group / 3, bottom + 16, CHART_LABELS.getOrDefault(bar.getKey(), bar.getKey())));
       i++;
     }
     svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#8fb3d9\"/><text x=\"%d\" y=\"%d\">1 thread</text>\n",

@@ -53,7 +53,7 @@ public class ModelRegistryProperties {
   /** Whether startup fails when a required model cannot be loaded; when false, the application starts and readiness stays refused until it loads. */
   private boolean failFast = false;
 
-  /** Whether every prediction is counted and timed per model version (the model.registry.predictions metric); costs about 40 ns per call. */
+  /** Whether predictions are counted and timed per model version (the model.registry.predictions metric): every call counted, one in eight timed; about 13 ns per call. */
   private boolean recordPredictionStats = true;
 
   /** How long shutdown waits for predictions in flight before closing models. */
