@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>A version is downloaded into {@code <root>/<model>/.staging/}, each file checked against the
  * manifest's size and SHA-256 as it streams, then moved into place with one atomic rename, so a folder
  * under its version name is always complete. Each folder records what was verified in {@code .cache.json};
- * a cached folder is re-checked against it before use, and discarded if it does not match. Thread-safe;
- * several processes may share one cache folder.
+ * a cached folder is re-checked against it before use, and discarded if it does not match. Thread-safe.
+ * Two processes fetching the same version into one folder is safe (the second rename finds the first's
+ * complete copy), but pruning assumes one registry per folder.
  */
 final class LocalCache {
 
