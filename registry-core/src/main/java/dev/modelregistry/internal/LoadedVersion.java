@@ -152,10 +152,6 @@ final class LoadedVersion {
     return retiredAtNanos;
   }
 
-  boolean isClosed() {
-    return closed.get();
-  }
-
   /** Closes the predictor if no one has; true if this call did. */
   boolean closeOnce() {
     if (!closed.compareAndSet(false, true)) {
