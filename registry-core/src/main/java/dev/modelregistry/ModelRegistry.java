@@ -91,11 +91,17 @@ public interface ModelRegistry extends AutoCloseable {
 
   /**
    * Polls every model now, and waits until the versions this finds are loaded and swapped in (or have
-   * failed). Failures are reported in {@link #status(String)}, not thrown.
+   * failed, or run past the load timeout). Failures are reported in {@link #status(String)}, not thrown.
+   *
+   * @throws RegistryClosedException if the registry was closed
    */
   void refresh();
 
-  /** Polls one model now and waits for the result; see {@link #refresh()}. */
+  /**
+   * Polls one model now and waits for the result; see {@link #refresh()}.
+   *
+   * @throws RegistryClosedException if the registry was closed
+   */
   ModelStatus refresh(String name);
 
   /**
@@ -104,10 +110,15 @@ public interface ModelRegistry extends AutoCloseable {
    * version is live.
    *
    * @throws ModelLoadException if the version cannot be loaded; the model then stays as it was
+   * @throws RegistryClosedException if the registry was closed
    */
   ModelStatus pin(String name, String version);
 
-  /** Follows the store's pointer again, and polls now. */
+  /**
+   * Follows the store's pointer again, and polls now.
+   *
+   * @throws RegistryClosedException if the registry was closed
+   */
   ModelStatus unpin(String name);
 
   /**
@@ -143,8 +154,11 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable Boolean recordPredictionStats;
     private @Nullable Boolean failFast;
     private @Nullable Clock clock;
+    private @Nullable Ticker ticker;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable Executor loaderExecutor;
+    private @Nullable Integer loaderThreads;
+    private @Nullable Duration loadTimeout;
 
     Builder() {}
 
@@ -285,9 +299,10 @@ public interface ModelRegistry extends AutoCloseable {
     }
 
     /**
-     * Whether {@link Model#lease()} records the stack where each lease is taken, to report it when the
-     * lease is held too long. Costs a few microseconds per lease; predictions do not take such leases.
-     * Default: true.
+     * Whether {@link Model#lease()} records the thread and the stack where each lease is taken, to report
+     * them when the lease is held too long. Costs a few microseconds per lease, so it is for finding a leak;
+     * without it an overdue lease is still reported, with its model, version and how long, but not where it
+     * was taken. Default: false.
      */
     public Builder captureLeaseStacks(boolean captureLeaseStacks) {
       requireState(this.captureLeaseStacks == null, "captureLeaseStacks", this.captureLeaseStacks);
@@ -352,6 +367,45 @@ public interface ModelRegistry extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The ticker that measures intervals: poll delays, backoff, load deadlines, lease ages. Default: {@link
+     * Ticker#system()}. With a manual ticker and a manual {@link #scheduler}, time-based behaviour is exact in
+     * tests.
+     */
+    public Builder ticker(Ticker ticker) {
+      requireState(this.ticker == null, "ticker", this.ticker);
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * How many threads the registry's own loader executor may use: loads of different models run in
+     * parallel, loads of one model one at a time, so a model whose load hangs does not stop the others.
+     * Ignored when a {@link #loaderExecutor} is given. Default: 4.
+     */
+    public Builder loaderThreads(int loaderThreads) {
+      requireState(this.loaderThreads == null, "loaderThreads", this.loaderThreads);
+      if (loaderThreads < 1) {
+        throw new IllegalArgumentException("loaderThreads must be >= 1 but was " + loaderThreads);
+      }
+      this.loaderThreads = loaderThreads;
+      return this;
+    }
+
+    /**
+     * The deadline of one load (download, verification, loading, warm-up) and of one read of a pointer. A
+     * load past it is abandoned (its thread is interrupted), reported as failed and retried with backoff;
+     * the version served keeps serving, and {@link ModelStatus#stuckSince()} shows a load that does not
+     * stop. {@link ModelRegistry#refresh()} and {@code pin} wait at most this long per model. Default: 10
+     * minutes.
+     */
+    public Builder loadTimeout(Duration loadTimeout) {
+      requireState(this.loadTimeout == null, "loadTimeout", this.loadTimeout);
+      requirePositive(loadTimeout, "loadTimeout");
+      this.loadTimeout = loadTimeout;
+      return this;
+    }
+
     /** The clock for timestamps in status and history. Default: the system UTC clock. */
     public Builder clock(Clock clock) {
       requireState(this.clock == null, "clock", this.clock);
@@ -360,9 +414,9 @@ public interface ModelRegistry extends AutoCloseable {
     }
 
     /**
-     * The executor for polls, the reaper and the lease check. Default: one daemon thread of the registry's
-     * own. A given executor is not shut down by {@link ModelRegistry#close()}; the registry cancels its
-     * tasks.
+     * The executor that times polls, deadlines, the reaper and the lease check. Its tasks are short: store
+     * reads and loads run on the loader executor. Default: one daemon thread of the registry's own. A given
+     * executor is not shut down by {@link ModelRegistry#close()}; the registry cancels its tasks.
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       requireState(this.scheduler == null, "scheduler", this.scheduler);
@@ -371,8 +425,10 @@ public interface ModelRegistry extends AutoCloseable {
     }
 
     /**
-     * The executor that downloads, verifies, loads and warms up versions. Default: one daemon thread of the
-     * registry's own. A given executor is not shut down by {@link ModelRegistry#close()}.
+     * The executor that reads pointers, downloads, verifies, loads and warms up versions. Default: a pool of
+     * {@link #loaderThreads} daemon threads of the registry's own. A given executor is not shut down by
+     * {@link ModelRegistry#close()}; it should have more than one thread, so that a load that hangs does not
+     * hold up the other models.
      */
     public Builder loaderExecutor(Executor loaderExecutor) {
       requireState(this.loaderExecutor == null, "loaderExecutor", this.loaderExecutor);
@@ -410,15 +466,18 @@ public interface ModelRegistry extends AutoCloseable {
               pollJitter != null ? pollJitter : 0.1,
               backoff.compareTo(interval) < 0 ? interval : backoff,
               leaseWarningAfter != null ? leaseWarningAfter : Duration.ofSeconds(60),
-              captureLeaseStacks == null || captureLeaseStacks,
+              captureLeaseStacks != null && captureLeaseStacks,
               closeTimeout != null ? closeTimeout : Duration.ofSeconds(30),
               cacheRetention != null ? cacheRetention : 3,
               requireManifest != null && requireManifest,
               recordPredictionStats != null && recordPredictionStats,
               failFast == null || failFast,
               clock != null ? clock : Clock.systemUTC(),
+              ticker != null ? ticker : Ticker.system(),
               scheduler,
-              loaderExecutor);
+              loaderExecutor,
+              loaderThreads != null ? loaderThreads : 4,
+              loadTimeout != null ? loadTimeout : Duration.ofMinutes(10));
       return DefaultModelRegistry.start(config);
     }
 

@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * @param retiredVersions versions of this model that were swapped out and wait for their last call to end
  *     before they are closed
  * @param inFlight calls running on the live version at the moment of the snapshot (leases included)
+ * @param loadingVersion the version being fetched and loaded right now, or null
+ * @param stuckSince when the load or pointer read that has run past the load timeout started, or null when
+ *     nothing is stuck; the registry has stopped waiting for it and goes on with other work, but the thread
+ *     running it did not stop when interrupted
  */
 public record ModelStatus(
     String model,
@@ -42,7 +46,9 @@ public record ModelStatus(
     int consecutiveFailures,
     @Nullable Failure lastFailure,
     int retiredVersions,
-    long inFlight) {
+    long inFlight,
+    @Nullable String loadingVersion,
+    @Nullable Instant stuckSince) {
 
   /** Checks. */
   public ModelStatus {

@@ -9,4 +9,13 @@ public final class RegistryClosedException extends RegistryException {
   public RegistryClosedException(String model) {
     super("model registry is closed; model " + model + " can no longer be used", model, null, null);
   }
+
+  private RegistryClosedException() {
+    super("model registry is closed; build a new one to poll, pin or refresh", null, null, null);
+  }
+
+  /** The registry is closed, for an operation on all its models. */
+  public static RegistryClosedException ofRegistry() {
+    return new RegistryClosedException();
+  }
 }

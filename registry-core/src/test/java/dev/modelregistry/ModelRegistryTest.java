@@ -132,19 +132,77 @@ class ModelRegistryTest extends RegistryHarness {
   }
 
   @Test
-  void aLeaseHeldTooLongIsReportedWithTheStackWhereItWasTaken() {
+  void aLeaseHeldTooLongIsReportedOnceWithoutAnyCostOnTheLeasePath() {
     release(1);
-    ModelRegistry registry = build(builder().model(MODEL).leaseWarningAfter(Duration.ofMillis(40)));
+    ModelRegistry registry = build(manual(Duration.ofMinutes(1), Duration.ofMinutes(10)).model(MODEL)
+        .leaseWarningAfter(Duration.ofSeconds(40)));
     try (Lease lease = registry.current(MODEL).lease()) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> !events.of(RegistryEvent.LeaseOverdue.class).isEmpty());
-      RegistryEvent.LeaseOverdue overdue = events.of(RegistryEvent.LeaseOverdue.class).get(0);
-      assertThat(overdue.version()).isEqualTo("v1");
-      assertThat(overdue.heldFor()).isGreaterThanOrEqualTo(Duration.ofMillis(40));
-      assertThat(overdue.thread()).isEqualTo(Thread.currentThread().getName());
-      assertThat(overdue.acquiredAt().getStackTrace())
-          .anyMatch(frame -> frame.getMethodName().equals("aLeaseHeldTooLongIsReportedWithTheStackWhereItWasTaken"));
+      scheduler.advance(Duration.ofSeconds(30));
+      assertThat(events.of(RegistryEvent.LeaseOverdue.class)).isEmpty();
+
+      scheduler.advance(Duration.ofSeconds(30));
+      assertThat(events.of(RegistryEvent.LeaseOverdue.class)).singleElement().satisfies(overdue -> {
+        assertThat(overdue.version()).isEqualTo("v1");
+        assertThat(overdue.heldFor()).isGreaterThan(Duration.ofSeconds(40)).isLessThanOrEqualTo(Duration.ofSeconds(60));
+        assertThat(overdue.thread()).isEqualTo("unknown");
+        assertThat(overdue.acquiredAt()).isNull();
+      });
+      scheduler.advance(Duration.ofMinutes(5));
+      assertThat(events.of(RegistryEvent.LeaseOverdue.class)).as("reported once").hasSize(1);
       assertThat(lease.version()).isEqualTo("v1");
     }
+    try (Lease shortOne = registry.current(MODEL).lease()) {
+      assertThat(shortOne.version()).isEqualTo("v1");
+    }
+    scheduler.advance(Duration.ofMinutes(5));
+    assertThat(events.of(RegistryEvent.LeaseOverdue.class)).as("closed leases are not reported").hasSize(1);
+  }
+
+  @Test
+  void withStackCaptureOnAnOverdueLeaseIsReportedWithTheThreadAndStackWhereItWasTaken() {
+    release(1);
+    ModelRegistry registry = build(manual(Duration.ofMinutes(1), Duration.ofMinutes(10)).model(MODEL)
+        .leaseWarningAfter(Duration.ofSeconds(40)).captureLeaseStacks(true));
+    try (Lease lease = registry.current(MODEL).lease()) {
+      scheduler.advance(Duration.ofSeconds(30));
+      assertThat(events.of(RegistryEvent.LeaseOverdue.class)).isEmpty();
+      scheduler.advance(Duration.ofSeconds(20));
+      RegistryEvent.LeaseOverdue overdue = events.of(RegistryEvent.LeaseOverdue.class).get(0);
+      assertThat(overdue.version()).isEqualTo("v1");
+      assertThat(overdue.heldFor()).isGreaterThan(Duration.ofSeconds(40));
+      assertThat(overdue.thread()).isEqualTo(Thread.currentThread().getName());
+      assertThat(overdue.acquiredAt().getStackTrace())
+          .anyMatch(f -> f.getMethodName().equals("withStackCaptureOnAnOverdueLeaseIsReportedWithTheThreadAndStackWhereItWasTaken"));
+      assertThat(lease.version()).isEqualTo("v1");
+    }
+  }
+
+  @Test
+  void predictionsThroughALeaseAreCounted() {
+    release(1);
+    ModelRegistry registry = build(builder().model(MODEL).recordPredictionStats(true));
+    try (Lease lease = registry.current(MODEL).lease()) {
+      for (int i = 0; i < 10; i++) {
+        lease.predict(row());
+      }
+      lease.predict(new float[][] {row(), row()});
+      lease.predict(Map.of("home_win_pct", 0.5, "away_win_pct", 0.4, "run_rate", 7.5));
+    }
+    registry.current(MODEL).predict(row());
+    assertThat(registry.predictionStats(MODEL)).singleElement()
+        .satisfies(stats -> assertThat(stats.count()).isEqualTo(13));
+  }
+
+  @Test
+  void afterCloseEveryOperationThrowsRegistryClosedException() {
+    release(1);
+    ModelRegistry registry = start();
+    registry.close();
+    assertThatThrownBy(registry::refresh).isInstanceOf(RegistryClosedException.class);
+    assertThatThrownBy(() -> registry.refresh(MODEL)).isInstanceOf(RegistryClosedException.class);
+    assertThatThrownBy(() -> registry.pin(MODEL, "v1")).isInstanceOf(RegistryClosedException.class);
+    assertThatThrownBy(() -> registry.unpin(MODEL)).isInstanceOf(RegistryClosedException.class);
+    assertThatThrownBy(() -> registry.current(MODEL)).isInstanceOf(RegistryClosedException.class);
   }
 
   @Test
@@ -167,33 +225,47 @@ class ModelRegistryTest extends RegistryHarness {
   @Test
   void aNewVersionIsPickedUpByThePollerWithinTheInterval() {
     release(1);
-    ModelRegistry registry = build(polling(Duration.ofMillis(50), Duration.ofSeconds(1)).model(MODEL));
+    ModelRegistry registry = build(manual(Duration.ofSeconds(50), Duration.ofMinutes(10)).model(MODEL));
     release(2);
-    await().atMost(Duration.ofSeconds(5)).until(() -> registry.current(MODEL).version().equals("v2"));
+    scheduler.advance(Duration.ofSeconds(49));
+    assertThat(registry.current(MODEL).version()).isEqualTo("v1");
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(registry.current(MODEL).version()).isEqualTo("v2");
     assertThat(registry.status(MODEL).lastSuccessfulPollAt()).isNotNull();
   }
 
   @Test
-  void pollErrorsBackOffExponentiallyAndPollingRecoversWhenTheStoreReturns() throws Exception {
+  void pollErrorsBackOffExponentiallyAndPollingRecoversWhenTheStoreReturns() {
     release(1);
-    ModelRegistry registry = build(polling(Duration.ofMillis(20), Duration.ofMillis(320)).model(MODEL));
+    ModelRegistry registry = build(manual(Duration.ofSeconds(20), Duration.ofSeconds(320)).model(MODEL));
     store.offline(true);
     int before = store.pointerReads.get();
-    Thread.sleep(1200);
-    int failedPolls = store.pointerReads.get() - before;
-    // Without backoff: ~60 polls. With it: 40, 80, 160, 320, 320, 320 ms ... about 6.
-    assertThat(failedPolls).isBetween(3, 12);
+    // One poll after the interval; then the delay doubles per failed poll: 40, 80, 160, 320, 320 s.
+    long[] expectedAt = {20, 60, 140, 300, 620, 940};
+    long now = 0;
+    for (int i = 0; i < expectedAt.length; i++) {
+      scheduler.advance(Duration.ofSeconds(expectedAt[i] - now - 1));
+      assertThat(store.pointerReads.get() - before).as("before poll %d", i + 1).isEqualTo(i);
+      scheduler.advance(Duration.ofSeconds(1));
+      assertThat(store.pointerReads.get() - before).as("poll %d at %d s", i + 1, expectedAt[i]).isEqualTo(i + 1);
+      now = expectedAt[i];
+    }
     assertThat(registry.status(MODEL).lastPoll()).isEqualTo(ModelStatus.PollResult.FAILED);
-    assertThat(registry.status(MODEL).consecutiveFailures()).isGreaterThanOrEqualTo(3);
+    assertThat(registry.status(MODEL).consecutiveFailures()).isEqualTo(6);
     assertThat(registry.status(MODEL).lastFailure().message()).contains("store unreachable");
     assertThat(registry.current(MODEL).predict(row())).containsExactly(1f);
 
     store.offline(false);
     release(2);
-    await().atMost(Duration.ofSeconds(5)).until(() -> registry.current(MODEL).version().equals("v2"));
+    scheduler.advance(Duration.ofSeconds(320));
+    assertThat(registry.current(MODEL).version()).isEqualTo("v2");
     ModelStatus status = registry.status(MODEL);
     assertThat(status.consecutiveFailures()).isZero();
     assertThat(status.lastFailure()).isNull();
+    scheduler.advance(Duration.ofSeconds(19));
+    int afterRecovery = store.pointerReads.get();
+    scheduler.advance(Duration.ofSeconds(1));
+    assertThat(store.pointerReads.get()).as("back to the plain interval").isEqualTo(afterRecovery + 1);
   }
 
   @Test
@@ -241,8 +313,8 @@ class ModelRegistryTest extends RegistryHarness {
       Future<float[]> call = pool.submit(() -> model.predict(new float[1]));
       assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
       Future<?> closing = pool.submit(registry::close);
-      Thread.sleep(200);
-      assertThat(closing.isDone()).as("close waits for the call in flight").isFalse();
+      assertThatThrownBy(() -> closing.get(100, TimeUnit.MILLISECONDS))
+          .as("close waits for the call in flight").isInstanceOf(java.util.concurrent.TimeoutException.class);
       assertThat(loader.predictor.closed).isFalse();
       assertThatThrownBy(() -> model.predict(new float[1])).isInstanceOf(RegistryClosedException.class);
 

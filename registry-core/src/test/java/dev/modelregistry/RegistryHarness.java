@@ -105,6 +105,19 @@ abstract class RegistryHarness {
         .listener(events);
   }
 
+  /**
+   * A builder on manual time: polls every {@code interval} without jitter, on {@link #scheduler}, and reads
+   * and loads on the thread that advances it, so a test moves time in exact steps and sees the result at once.
+   */
+  ModelRegistry.Builder manual(Duration interval, Duration maxBackoff) {
+    return polling(interval, maxBackoff)
+        .ticker(scheduler.ticker())
+        .scheduler(scheduler)
+        .loaderExecutor(Runnable::run);
+  }
+
+  final dev.modelregistry.testing.ManualScheduler scheduler = new dev.modelregistry.testing.ManualScheduler();
+
   /** A loader of {@code format} whose every version is the predictor {@code factory} makes. */
   static ModelLoader loader(String format, Supplier<Predictor> factory) {
     return new ModelLoader() {

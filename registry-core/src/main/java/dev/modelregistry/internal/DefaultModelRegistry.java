@@ -17,7 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -28,7 +29,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The registry: one {@link ModelController} per declared model, sharing a cache, a scheduler and a reaper. */
+/**
+ * The registry: one {@link ModelController} per declared model, sharing a cache, a scheduler, a pool of
+ * loader threads and a reaper.
+ */
 public final class DefaultModelRegistry implements ModelRegistry {
 
   private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
@@ -45,8 +49,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
     this.ownScheduler = ownScheduler;
     this.ownLoader = ownLoader;
     Map<String, ModelController> byName = new LinkedHashMap<>();
+    LoadPipeline pipeline = new LoadPipeline(ctx);
     for (ModelSpec spec : ctx.config().models()) {
-      byName.put(spec.name(), new ModelController(spec, ctx));
+      byName.put(spec.name(), new ModelController(spec, ctx, pipeline));
     }
     this.controllers = java.util.Collections.unmodifiableMap(byName);
   }
@@ -64,7 +69,10 @@ public final class DefaultModelRegistry implements ModelRegistry {
     ExecutorService ownLoader = null;
     java.util.concurrent.Executor loaderExecutor = config.loaderExecutor();
     if (loaderExecutor == null) {
-      loaderExecutor = ownLoader = Executors.newSingleThreadExecutor(daemon("model-registry-loader"));
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(config.loaderThreads(), config.loaderThreads(),
+          60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("model-registry-loader"));
+      pool.allowCoreThreadTimeOut(true);
+      loaderExecutor = ownLoader = pool;
     }
     Events events = new Events(config.listeners());
     RegistryContext ctx = new RegistryContext(
@@ -72,17 +80,17 @@ public final class DefaultModelRegistry implements ModelRegistry {
         config.store() == null ? null : new StoreReader(config.store()),
         config.fallback() == null ? null : new StoreReader(config.fallback()),
         cache,
-        new VersionLoader(config.loaders(), config.discoverLoaders(), config.clock()),
+        new VersionLoader(config.loaders(), config.discoverLoaders(), config.clock(), config.recordPredictionStats()),
         events,
-        new Retirement(events, scheduler, config.leaseWarningAfter(), config.captureLeaseStacks()),
+        new Retirement(events, scheduler, config.ticker(), config.leaseWarningAfter(), config.captureLeaseStacks()),
         scheduler,
-        loaderExecutor);
+        new TimedTasks(loaderExecutor, scheduler, config.ticker(), config.loadTimeout()));
     DefaultModelRegistry registry = new DefaultModelRegistry(ctx, ownScheduler, ownLoader);
     try {
       for (ModelController controller : registry.controllers.values()) {
         controller.start();
       }
-      ctx.retirement().start();
+      ctx.retirement().start(registry::liveVersions);
       for (ModelController controller : registry.controllers.values()) {
         controller.startPolling();
       }
@@ -134,10 +142,10 @@ public final class DefaultModelRegistry implements ModelRegistry {
     requireOpen();
     List<CompletableFuture<Void>> loads = new ArrayList<>();
     for (ModelController controller : controllers.values()) {
-      loads.add(controller.poll(true));
+      loads.add(controller.poll(true).load());
     }
     for (CompletableFuture<Void> load : loads) {
-      await(load);
+      ModelController.awaitQuietly(load);
     }
   }
 
@@ -145,8 +153,20 @@ public final class DefaultModelRegistry implements ModelRegistry {
   public ModelStatus refresh(String name) {
     requireOpen();
     ModelController controller = controller(name);
-    await(controller.poll(true));
+    ModelController.awaitQuietly(controller.poll(true).load());
     return controller.status();
+  }
+
+  /** The versions every model serves now, for the lease watchdog. */
+  private List<LoadedVersion> liveVersions() {
+    List<LoadedVersion> live = new ArrayList<>();
+    for (ModelController controller : controllers.values()) {
+      Routing routing = controller.handle.routing();
+      if (routing != null) {
+        live.addAll(routing.versions());
+      }
+    }
+    return live;
   }
 
   @Override
@@ -202,23 +222,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
   private void requireOpen() {
     if (closed.get()) {
-      throw new IllegalStateException("the model registry is closed");
-    }
-  }
-
-  private static void await(CompletableFuture<Void> load) {
-    try {
-      load.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      log.debug("load ended with {}", e.getCause().toString());
+      throw RegistryClosedException.ofRegistry();
     }
   }
 
   private static ThreadFactory daemon(String name) {
+    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
     return runnable -> {
-      Thread thread = new Thread(runnable, name);
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };

@@ -3,37 +3,41 @@ package dev.modelregistry.internal;
 import dev.modelregistry.Lease;
 import dev.modelregistry.Manifest;
 import dev.modelregistry.ModelSource;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A lease on one version, taken by {@link ModelHandle#lease()}. Thread-safe; closes once.
+ *
+ * <p>Deliberately small: a lease is two fields and a flag, its open and close are two atomic additions on
+ * the calling thread's own stripe of the version's counter (see {@link LeaseCounter}) and one atomic
+ * exchange of its flag. It is not registered anywhere; the watchdog finds leases held too long from the
+ * stripes' busy times. {@link TrackedLease} adds the thread and stack, when the registry records them.
  */
-final class LeaseImpl implements Lease {
+class LeaseImpl implements Lease {
+
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(LeaseImpl.class, "closed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   final LoadedVersion version;
-  final long acquiredAtNanos;
-  final String threadName;
-  final @Nullable Throwable acquiredAt;
-  volatile boolean reported;
-
   private final int stripe;
-  private final Retirement retirement;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
-  LeaseImpl(LoadedVersion version, int stripe, Retirement retirement) {
+  @SuppressWarnings("unused") // accessed through CLOSED
+  private volatile int closed;
+
+  LeaseImpl(LoadedVersion version, int stripe) {
     this.version = version;
     this.stripe = stripe;
-    this.retirement = retirement;
-    this.acquiredAtNanos = System.nanoTime();
-    this.threadName = Thread.currentThread().getName();
-    this.acquiredAt =
-        retirement.captureStacks()
-            ? new LeaseOrigin("lease on model " + version.model + " " + version.version + " taken here")
-            : null;
   }
 
   @Override
@@ -68,17 +72,53 @@ final class LeaseImpl implements Lease {
 
   @Override
   public float[] predict(float[] features) {
-    return open().predict(features);
+    LoadedVersion v = open();
+    if (!v.recordStats) {
+      return v.predict(features);
+    }
+    long start = v.stats.start(stripe);
+    boolean ok = false;
+    try {
+      float[] out = v.predict(features);
+      ok = true;
+      return out;
+    } finally {
+      v.stats.end(stripe, start, ok);
+    }
   }
 
   @Override
   public float[][] predict(float[][] rows) {
-    return open().predict(rows);
+    LoadedVersion v = open();
+    if (!v.recordStats) {
+      return v.predict(rows);
+    }
+    long start = v.stats.start(stripe);
+    boolean ok = false;
+    try {
+      float[][] out = v.predict(rows);
+      ok = true;
+      return out;
+    } finally {
+      v.stats.end(stripe, start, ok);
+    }
   }
 
   @Override
   public float[] predict(Map<String, ? extends Number> features) {
-    return open().predict(features);
+    LoadedVersion v = open();
+    if (!v.recordStats) {
+      return v.predict(features);
+    }
+    long start = v.stats.start(stripe);
+    boolean ok = false;
+    try {
+      float[] out = v.predict(features);
+      ok = true;
+      return out;
+    } finally {
+      v.stats.end(stripe, start, ok);
+    }
   }
 
   @Override
@@ -91,14 +131,21 @@ final class LeaseImpl implements Lease {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      retirement.untrack(this);
-      version.leases.decrement(stripe);
+    if ((int) CLOSED.getAndSet(this, 1) == 0) {
+      released();
+      version.leases.closeLease(stripe);
     }
   }
 
+  /** Called once, by the first {@link #close()}, before the version is released. */
+  void released() {}
+
+  final boolean isClosed() {
+    return closed != 0;
+  }
+
   private LoadedVersion open() {
-    if (closed.get()) {
+    if (closed != 0) {
       throw new IllegalStateException(
           "lease on model " + version.model + " " + version.version + " is closed");
     }
@@ -107,15 +154,6 @@ final class LeaseImpl implements Lease {
 
   @Override
   public String toString() {
-    return "Lease[" + version + (closed.get() ? ", closed]" : "]");
-  }
-
-  /** Records where a lease was taken; printed as the cause of an overdue-lease warning. */
-  static final class LeaseOrigin extends Throwable {
-    private static final long serialVersionUID = 1L;
-
-    LeaseOrigin(String message) {
-      super(message, null, false, true);
-    }
+    return "Lease[" + version + (closed != 0 ? ", closed]" : "]");
   }
 }

@@ -35,6 +35,12 @@ final class LoadedVersion {
   final LeaseCounter leases = new LeaseCounter();
   final PredictionCounters stats;
 
+  /** Whether calls are counted and sampled into {@link #stats}. */
+  final boolean recordStats;
+
+  /** Per stripe, the busy period last reported as overdue; used by the lease watchdog's thread only. */
+  final long[] reportedBusySince = new long[LeaseCounter.STRIPES];
+
   /** The expected row width, or -1 when neither the schema nor the model says. */
   private final int width;
 
@@ -52,7 +58,8 @@ final class LoadedVersion {
       Map<String, Double> metrics,
       @Nullable Manifest manifest,
       Path directory,
-      Instant loadedAt) {
+      Instant loadedAt,
+      boolean recordStats) {
     this.model = model;
     this.version = version;
     this.source = source;
@@ -62,6 +69,7 @@ final class LoadedVersion {
     this.manifest = manifest;
     this.directory = directory;
     this.loadedAt = loadedAt;
+    this.recordStats = recordStats;
     this.stats = new PredictionCounters(model, version.value());
     this.width = !features.isEmpty() ? features.size() : predictor.inputWidth().orElse(-1);
     Map<String, Integer> index = new HashMap<>();

@@ -8,30 +8,33 @@ import dev.modelregistry.ModelStatus;
 import dev.modelregistry.ModelStatus.Failure;
 import dev.modelregistry.ModelStatus.PollResult;
 import dev.modelregistry.PredictionStats;
+import dev.modelregistry.RegistryClosedException;
 import dev.modelregistry.StorageException;
 import dev.modelregistry.VersionId;
-import dev.modelregistry.VersionInfo;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one model served: loads it at start from the first source that has it, polls the store's pointer,
- * loads new versions on the loader executor and swaps them into the {@link ModelHandle}. Its state is
- * guarded by its monitor, which the read path never touches; loads run outside it, one at a time per model.
+ * Keeps one model served. It reads the pointer (on {@link PollLoop}'s schedule, or when asked), turns pointer
+ * and pin into a desired state ({@link Resolver}), has the {@link LoadPipeline} load what is not served yet,
+ * and swaps the result into the serving slot ({@link ModelHandle}); the {@link Retirement} closes what the
+ * swap replaced. Thread-safe.
+ *
+ * <p>Its bookkeeping is guarded by one lock that is held only to read or change fields: no store read, load,
+ * event, listener, metric or log call runs under it, so nothing a listener does can deadlock with it. Reads
+ * of the pointer run one at a time, and so do loads; each has the load timeout as its deadline.
  */
 final class ModelController {
 
@@ -41,44 +44,48 @@ final class ModelController {
   final ModelHandle handle;
   private final ModelSpec spec;
   private final RegistryContext ctx;
-  private final Object pollLock = new Object();
+  private final LoadPipeline pipeline;
+  private final PollLoop pollLoop;
+  private final Object lock = new Object();
 
-  // Guarded by this.
+  // Guarded by lock.
   private @Nullable String pointerTag;
   private @Nullable VersionId pointerVersion;
   private boolean pointerProblem;
   private @Nullable VersionId pinned;
-  private @Nullable VersionId failedVersion;
-  private int failedAttempts;
-  private long retryAtNanos;
+  private final RetryBackoff retry;
   private int pollFailures;
   private int consecutiveFailures;
   private PollResult lastPoll = PollResult.NEVER;
   private @Nullable Instant lastPollAt;
   private @Nullable Instant lastSuccessfulPollAt;
   private @Nullable Failure lastFailure;
+  private CompletableFuture<?> reads = CompletableFuture.completedFuture(null);
   private CompletableFuture<Void> loads = CompletableFuture.completedFuture(null);
   private @Nullable VersionId loadingVersion;
-  private @Nullable ScheduledFuture<?> nextPoll;
+  private final Map<Stuck, Instant> stuck = new LinkedHashMap<>();
   private boolean closed;
 
-  ModelController(ModelSpec spec, RegistryContext ctx) {
+  ModelController(ModelSpec spec, RegistryContext ctx, LoadPipeline pipeline) {
     this.name = spec.name();
     this.spec = spec;
     this.ctx = ctx;
-    this.handle = new ModelHandle(name, ctx.retirement(), ctx.config().recordPredictionStats());
+    this.pipeline = pipeline;
+    this.handle = new ModelHandle(name, ctx.retirement());
     this.pinned = spec.pinnedVersion() == null ? null : VersionId.of(spec.pinnedVersion());
+    this.retry = new RetryBackoff(ctx.config().pollInterval(), ctx.config().maxBackoff());
+    this.pollLoop = new PollLoop(name, ctx.scheduler(), ctx.config(), () -> poll(false).read(), this::pollFailures);
   }
 
   // ------------------------------------------------------------------ start
 
   /**
    * Loads the model from the first source that has it: the store, the cache's last good version, the
-   * bundled fallback.
+   * bundled fallback. Runs on the thread that builds the registry.
    *
-   * @throws ModelNotFoundException if the model is required and no source had it
+   * @throws ModelNotFoundException if the model is required, the registry fails fast, and no source had it
    */
-  synchronized void start() {
+  void start() {
     List<String> attempts = new ArrayList<>();
     StoreReader store = ctx.store();
     if (store != null) {
@@ -92,21 +99,22 @@ final class ModelController {
     }
     String reason = attempts.get(0);
 
-    VersionId cachedVersion = pinned != null ? pinned : ctx.cache().lastGood(name).orElse(null);
+    VersionId cachedVersion;
+    synchronized (lock) {
+      cachedVersion = pinned;
+    }
+    if (cachedVersion == null) {
+      cachedVersion = ctx.cache().lastGood(name).orElse(null);
+    }
     if (cachedVersion == null) {
       attempts.add("local cache " + ctx.cache().root() + ": no last good version recorded for " + name);
     } else {
       try {
-        Optional<LocalCache.CachedVersion> cached =
-            ctx.cache().cached(name, cachedVersion, LocalCache.Namespace.STORE, ctx.config().requireManifest());
-        if (cached.isPresent()) {
-          LoadedVersion loaded = load(cached.get(), ModelSource.CACHE, System.nanoTime());
-          swapIn(loaded);
-          ctx.events().fellBack(name, ModelSource.CACHE, loaded.version.value(), reason);
-          return;
-        }
-        attempts.add("local cache " + ctx.cache().root() + ": no intact copy of " + cachedVersion);
-      } catch (IOException | RuntimeException e) {
+        LoadedVersion loaded = await(pipeline.fromCache(name, cachedVersion, () -> {}));
+        swapIn(loaded);
+        ctx.events().fellBack(name, ModelSource.CACHE, loaded.version.value(), reason);
+        return;
+      } catch (Throwable e) {
         attempts.add("local cache " + ctx.cache().root() + ": " + message(e));
       }
     }
@@ -116,17 +124,19 @@ final class ModelController {
       attempts.add("bundled: no fallback configured");
     } else {
       try {
-        LoadedVersion loaded = loadBundled(fallback);
+        LoadedVersion loaded = await(pipeline.fromBundle(name, fallback, () -> {}));
         swapIn(loaded);
         ctx.events().fellBack(name, ModelSource.BUNDLED, loaded.version.value(), reason);
         return;
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) {
         attempts.add("bundled " + fallback.store().description() + ": " + message(e));
       }
     }
 
     ModelNotFoundException notFound = ModelNotFoundException.noSource(name, attempts);
-    lastFailure = new Failure(null, notFound.getMessage(), now());
+    synchronized (lock) {
+      lastFailure = new Failure(null, notFound.getMessage(), now());
+    }
     if (spec.required() && ctx.config().failFast()) {
       throw notFound;
     }
@@ -135,141 +145,141 @@ final class ModelController {
 
   /** Loads from the store; returns null on success, else what went wrong. */
   private @Nullable String startFromStore(StoreReader store) {
-    VersionId target = pinned;
+    VersionId target;
+    synchronized (lock) {
+      target = pinned;
+    }
     try {
       if (target == null) {
-        StoreReader.PointerRead read = store.readPointer(name, null);
-        lastSuccessfulPollAt = now();
-        if (read.pointer() == null) {
+        StoreReader.PointerRead read = await(ctx.tasks().submit(
+            "reading the pointer of model " + name, () -> store.readPointer(name, null), r -> {}, () -> {}));
+        synchronized (lock) {
+          lastSuccessfulPollAt = now();
           pointerTag = read.tag();
-          pointerProblem = read.malformed() != null;
-          String problem = read.malformed() != null
-              ? read.malformed()
-              : "no " + StorageFormat.POINTER + " at " + store.where(StorageFormat.pointerKey(name));
-          lastFailure = new Failure(null, problem, now());
-          return problem;
+          if (read.pointer() == null) {
+            pointerProblem = read.malformed() != null;
+            String problem = read.malformed() != null
+                ? read.malformed()
+                : "no " + StorageFormat.POINTER + " at " + store.where(StorageFormat.pointerKey(name));
+            lastFailure = new Failure(null, problem, now());
+            return problem;
+          }
+          pointerVersion = read.pointer().version();
+          target = pointerVersion;
         }
-        pointerTag = read.tag();
-        pointerVersion = read.pointer().version();
-        target = pointerVersion;
       }
-      swapIn(fetchAndLoad(store, target));
+      swapIn(await(pipeline.fromStore(name, store, target, () -> {})));
       return null;
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       if (target != null) {
-        noteLoadFailure(target, e);
+        synchronized (lock) {
+          noteLoadFailure(target, e);
+        }
         ctx.events().loadFailed(name, target.value(), ModelSource.STORE, e, null);
       } else {
-        consecutiveFailures++;
-        lastFailure = new Failure(null, "store unavailable: " + message(e), now());
+        synchronized (lock) {
+          consecutiveFailures++;
+          lastFailure = new Failure(null, "store unavailable: " + message(e), now());
+        }
         log.warn("model {}: the store could not be read at start: {}", name, message(e));
       }
       return message(e);
     }
   }
 
-  private LoadedVersion loadBundled(StoreReader fallback) throws IOException {
-    long start = System.nanoTime();
-    StoreReader.PointerRead read = fallback.readPointer(name, null);
-    if (read.malformed() != null) {
-      throw new StorageException(read.malformed(), name, null);
-    }
-    VersionId version = read.pointer() != null ? read.pointer().version() : newestUsable(fallback);
-    LocalCache.CachedVersion cached = ctx.cache().fetch(
-        fallback, name, version, LocalCache.Namespace.BUNDLED, ctx.config().requireManifest());
-    return load(cached, ModelSource.BUNDLED, start);
-  }
-
-  private VersionId newestUsable(StoreReader reader) throws IOException {
-    List<VersionId> versions = reader.versions(name);
-    for (int i = versions.size() - 1; i >= 0; i--) {
-      if (reader.describe(name, versions.get(i)).state() != VersionInfo.State.INCOMPLETE) {
-        return versions.get(i);
-      }
-    }
-    throw new StorageException(
-        "no " + StorageFormat.POINTER + " and no version folder under " + reader.where(name) + "/", name, null);
-  }
-
   // ------------------------------------------------------------------ polling
 
-  /** Schedules the first poll, one jittered interval from now. */
-  synchronized void startPolling() {
-    if (!closed && ctx.store() != null && ctx.config().polling()) {
-      schedulePoll(nextDelayNanos());
-    }
-  }
-
-  private void schedulePoll(long delayNanos) {
-    try {
-      nextPoll = ctx.scheduler().schedule(this::scheduledPoll, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      log.debug("model {}: scheduler shut down; polling stops", name);
-    }
-  }
-
-  private void scheduledPoll() {
-    try {
-      poll(false);
-    } finally {
-      synchronized (this) {
-        if (!closed) {
-          schedulePoll(nextDelayNanos());
-        }
-      }
+  /** Starts polling in the background, if the registry polls. */
+  void startPolling() {
+    if (ctx.store() != null && ctx.config().polling()) {
+      pollLoop.start();
     }
   }
 
   /**
-   * Reads the pointer (conditionally) and starts loading the version it names if that is needed. Polls
-   * run one at a time; the store is read outside the monitor, so {@link #status()} never waits for it.
+   * The futures of one poll.
+   *
+   * @param read completes when the pointer was read (or the read failed)
+   * @param load completes when the load the poll started (or one already running) has ended
+   */
+  record Poll(CompletableFuture<Void> read, CompletableFuture<Void> load) {}
+
+  /**
+   * Reads the pointer (conditionally) and starts loading what it names if that is needed. Reads run one at a
+   * time, after the one before; neither the read nor the load runs on the calling thread, unless the loader
+   * executor is a direct one.
    *
    * @param force whether to retry a failed version now rather than after its backoff
-   * @return completes when the load this poll started (or one already running) has ended
    */
-  CompletableFuture<Void> poll(boolean force) {
-    synchronized (pollLock) {
-      StoreReader store = ctx.store();
-      String tag;
-      synchronized (this) {
-        if (closed || store == null) {
-          return loads;
-        }
-        tag = pointerTag;
+  Poll poll(boolean force) {
+    StoreReader store = ctx.store();
+    CompletableFuture<PointerOutcome> read = new CompletableFuture<>();
+    CompletableFuture<?> before;
+    synchronized (lock) {
+      if (closed || store == null) {
+        CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+        return new Poll(done, loads);
       }
-      long start = System.nanoTime();
-      StoreReader.PointerRead read = null;
-      Throwable failure = null;
-      try {
-        read = store.readPointer(name, tag);
-      } catch (IOException | RuntimeException e) {
-        failure = e;
-      }
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
-      PollResult result;
-      CompletableFuture<Void> load;
-      synchronized (this) {
-        if (read == null) {
-          result = PollResult.FAILED;
-          pollFailures++;
-          consecutiveFailures++;
-          lastFailure = new Failure(null, "poll failed: " + message(failure), now());
-        } else {
-          result = apply(read);
-          if (result == PollResult.FAILED && lastFailure != null) {
-            failure = new StorageException(lastFailure.message(), name, null);
-          }
-        }
-        lastPoll = result;
-        lastPollAt = now();
-        load = loadIfNeeded(force);
-      }
-      ctx.events().polled(name, result, took, failure);
-      return load;
+      before = reads;
+      reads = read;
     }
+    before.handle((x, e) -> null).thenCompose(x -> readPointer(store)).whenComplete((outcome, e) -> read.complete(outcome));
+    CompletableFuture<Void> load = read.thenCompose(outcome -> afterRead(outcome, force));
+    return new Poll(read.thenApply(x -> null), load);
   }
 
-  /** Updates the pointer state from a read the store answered. */
+  /** A pointer read: what the store answered, or how it failed. */
+  private record PointerOutcome(StoreReader.@Nullable PointerRead read, @Nullable Throwable failure, long tookNanos) {}
+
+  private CompletableFuture<PointerOutcome> readPointer(StoreReader store) {
+    String tag;
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.completedFuture(new PointerOutcome(null, null, 0));
+      }
+      tag = pointerTag;
+    }
+    long start = ctx.ticker().read();
+    Instant startedAt = now();
+    Stuck mark = new Stuck();
+    return ctx.tasks()
+        .submit("reading the pointer of model " + name, () -> store.readPointer(name, tag), r -> {}, () -> unstick(mark))
+        .handle((read, error) -> {
+          Throwable failure = unwrap(error);
+          if (failure instanceof TimedTasks.DeadlineExceeded) {
+            markStuck(mark, startedAt);
+          }
+          return new PointerOutcome(read, failure, ctx.ticker().read() - start);
+        });
+  }
+
+  /** Records what a read found, starts the load it calls for, and reports the poll. */
+  private CompletableFuture<Void> afterRead(PointerOutcome outcome, boolean force) {
+    PollResult result;
+    Throwable failure = outcome.failure();
+    synchronized (lock) {
+      if (closed || (outcome.read() == null && failure == null)) {
+        return loads;
+      }
+      if (outcome.read() == null) {
+        result = PollResult.FAILED;
+        pollFailures++;
+        consecutiveFailures++;
+        lastFailure = new Failure(null, "poll failed: " + message(failure), now());
+      } else {
+        result = apply(outcome.read());
+        if (result == PollResult.FAILED && lastFailure != null) {
+          failure = new StorageException(lastFailure.message(), name, null);
+        }
+      }
+      lastPoll = result;
+      lastPollAt = now();
+    }
+    ctx.events().polled(name, result, Duration.ofNanos(outcome.tookNanos()), failure);
+    return loadIfNeeded(force);
+  }
+
+  /** Updates the pointer state from a read the store answered. Called with the lock held. */
   private PollResult apply(StoreReader.PointerRead read) {
     lastSuccessfulPollAt = now();
     pollFailures = 0;
@@ -283,7 +293,6 @@ final class ModelController {
           LoadedVersion live = handle.live();
           String problem = "the store has no " + StorageFormat.POINTER + " for " + name + " any more"
               + (live == null ? "" : "; " + live.version + " keeps serving");
-          log.warn("model {}: {}", name, problem);
           lastFailure = new Failure(null, problem, now());
         }
         pointerTag = null;
@@ -308,107 +317,143 @@ final class ModelController {
       if (lastFailure != null && lastFailure.version() == null) {
         lastFailure = null; // the store answers again
       }
-      if (failedVersion == null) {
+      if (retry.failedVersion() == null) {
         consecutiveFailures = 0;
       }
     }
     return result;
   }
 
-  /** Starts a load of the version that should be served, unless it is served, loading, or backing off. */
-  private CompletableFuture<Void> loadIfNeeded(boolean force) {
-    VersionId target = pinned != null ? pinned : pointerVersion;
-    if (target == null) {
-      return loads;
+  private int pollFailures() {
+    synchronized (lock) {
+      return pollFailures;
     }
-    LoadedVersion live = handle.live();
-    if (live != null && live.version.equals(target) && live.source == ModelSource.STORE) {
-      if (target.equals(failedVersion)) {
-        clearFailure();
-      }
-      return loads;
-    }
-    if (target.equals(loadingVersion)) {
-      return loads;
-    }
-    if (!force && target.equals(failedVersion) && System.nanoTime() - retryAtNanos < 0) {
-      return loads;
-    }
-    loadingVersion = target;
-    loads = loads
-        .handle((ok, error) -> (Void) null)
-        .thenRunAsync(() -> runLoad(target), ctx.loaderExecutor());
-    return loads;
   }
 
-  /** Fetches, verifies, loads, validates, then swaps; runs on the loader executor. */
-  private void runLoad(VersionId target) {
+  // ------------------------------------------------------------------ loading
+
+  /**
+   * Starts a load of the desired version, unless it is served, loading, or backing off; loads run one after
+   * the other. Must not be called with the lock held: the load may run on this thread.
+   *
+   * @return completes when that load (or the last one started) has ended
+   */
+  private CompletableFuture<Void> loadIfNeeded(boolean force) {
+    VersionId target;
+    CompletableFuture<Void> previous;
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    synchronized (lock) {
+      Resolver.Desired desired = Resolver.resolve(pointerVersion, pinned);
+      if (closed || desired == null) {
+        return loads;
+      }
+      target = desired.stable();
+      if (desired.isServedBy(handle.routing())) {
+        if (target.equals(retry.failedVersion())) {
+          clearFailure();
+        }
+        return loads;
+      }
+      if (target.equals(loadingVersion) || (!force && retry.backingOff(target, ctx.ticker().read()))) {
+        return loads;
+      }
+      loadingVersion = target;
+      previous = loads;
+      loads = mine;
+    }
+    previous.handle((x, e) -> null)
+        .thenCompose(x -> runLoad(target))
+        .whenComplete((x, e) -> mine.complete(null));
+    return mine;
+  }
+
+  /** Fetches, verifies, loads, validates, then swaps in {@code target}, if it is still wanted. */
+  private CompletableFuture<Void> runLoad(VersionId target) {
     StoreReader store = ctx.store();
-    synchronized (this) {
-      VersionId wanted = pinned != null ? pinned : pointerVersion;
-      if (closed || store == null || !target.equals(wanted)) {
+    synchronized (lock) {
+      Resolver.Desired desired = Resolver.resolve(pointerVersion, pinned);
+      if (closed || store == null || desired == null || !target.equals(desired.stable())) {
         if (target.equals(loadingVersion)) {
           loadingVersion = null;
+        }
+        return CompletableFuture.completedFuture(null);
+      }
+    }
+    Instant startedAt = now();
+    Stuck mark = new Stuck();
+    return pipeline.fromStore(name, store, target, () -> unstick(mark))
+        .handle((loaded, error) -> {
+          afterLoad(target, loaded, unwrap(error), mark, startedAt);
+          return null;
+        });
+  }
+
+  private void afterLoad(VersionId target, @Nullable LoadedVersion loaded, @Nullable Throwable error, Stuck mark,
+      Instant startedAt) {
+    try {
+      if (loaded != null) {
+        if (swapIn(loaded)) {
+          synchronized (lock) {
+            clearFailure();
+          }
+          prune();
         }
         return;
       }
-    }
-    try {
-      LoadedVersion loaded = fetchAndLoad(store, target);
-      synchronized (this) {
-        if (closed) {
-          loaded.closeOnce();
-          return;
-        }
-        swapIn(loaded);
-        clearFailure();
-      }
-      prune();
-    } catch (IOException | RuntimeException e) {
+      Throwable cause = error != null ? error : new IllegalStateException("the load returned nothing");
       String serving;
-      synchronized (this) {
-        noteLoadFailure(target, e);
+      synchronized (lock) {
+        noteLoadFailure(target, cause);
         LoadedVersion live = handle.live();
         serving = live == null ? null : live.version.value();
       }
-      ctx.events().loadFailed(name, target.value(), ModelSource.STORE, e, serving);
+      if (cause instanceof TimedTasks.DeadlineExceeded) {
+        markStuck(mark, startedAt);
+      }
+      ctx.events().loadFailed(name, target.value(), ModelSource.STORE, cause, serving);
     } finally {
-      synchronized (this) {
+      synchronized (lock) {
         if (target.equals(loadingVersion)) {
           loadingVersion = null;
         }
       }
     }
-  }
-
-  private LoadedVersion fetchAndLoad(StoreReader store, VersionId target) throws IOException {
-    long start = System.nanoTime();
-    LocalCache.CachedVersion cached =
-        ctx.cache().fetch(store, name, target, LocalCache.Namespace.STORE, ctx.config().requireManifest());
-    return load(cached, ModelSource.STORE, start);
-  }
-
-  /** Loads, validates and warms up a cached version, and reports it loaded. */
-  private LoadedVersion load(LocalCache.CachedVersion cached, ModelSource source, long startNanos) {
-    LoadedVersion loaded = ctx.loader().load(cached, source);
-    ctx.events().loaded(name, cached.version().value(), source,
-        Duration.ofNanos(System.nanoTime() - startNanos), cached.bytesDownloaded());
-    return loaded;
   }
 
   // ------------------------------------------------------------------ swap
 
-  /** Makes {@code next} live with one volatile write and retires the version it replaces. */
-  private void swapIn(LoadedVersion next) {
-    LoadedVersion previous = handle.swap(next);
-    ctx.events().swapped(name, previous == null ? null : previous.version.value(), next.version.value(),
+  /**
+   * Makes {@code next} live with one volatile write and retires what it replaces; closes {@code next} instead
+   * if the model was closed meanwhile.
+   *
+   * @return whether it was swapped in
+   */
+  private boolean swapIn(LoadedVersion next) {
+    Routing previous = null;
+    boolean swapped = false;
+    synchronized (lock) {
+      if (!closed) {
+        previous = handle.swap(new Routing(next));
+        swapped = true;
+      }
+    }
+    if (!swapped) {
+      next.closeOnce(); // never served: no call can be in flight on it
+      return false;
+    }
+    ctx.events().swapped(name, previous == null ? null : previous.stable().version.value(), next.version.value(),
         next.source);
     if (previous != null) {
-      ctx.retirement().retire(previous);
+      for (LoadedVersion old : previous.versions()) {
+        if (old != next) {
+          ctx.retirement().retire(old);
+        }
+      }
     }
     if (next.source == ModelSource.STORE) {
       ctx.cache().recordLastGood(name, next.version);
     }
+    return true;
   }
 
   private void prune() {
@@ -417,7 +462,7 @@ final class ModelController {
     if (live != null) {
       inUse.add(live.version);
     }
-    synchronized (this) {
+    synchronized (lock) {
       if (pinned != null) {
         inUse.add(pinned);
       }
@@ -430,34 +475,43 @@ final class ModelController {
   /** Pins a version and waits until it is live; restores the previous pin if it cannot be loaded. */
   ModelStatus pin(VersionId version) {
     VersionId before;
-    CompletableFuture<Void> load;
-    synchronized (this) {
+    synchronized (lock) {
+      if (closed) {
+        throw new RegistryClosedException(name);
+      }
       before = pinned;
       pinned = version;
-      load = loadIfNeeded(true);
     }
-    load.join();
-    synchronized (this) {
+    awaitQuietly(loadIfNeeded(true));
+    String why;
+    synchronized (lock) {
       LoadedVersion live = handle.live();
-      if (live == null || !live.version.equals(version)) {
+      if (live != null && live.version.equals(version)) {
+        why = null;
+      } else {
         pinned = before;
-        String why = lastFailure != null && version.value().equals(lastFailure.version())
+        why = lastFailure != null && version.value().equals(lastFailure.version())
             ? lastFailure.message()
             : "the store does not have it and the local cache has no copy";
-        throw new ModelLoadException(name, version.value(), "could not be pinned: " + why);
       }
-      log.info("model {}: pinned to {}; the store's pointer is ignored until unpinned", name, version);
     }
+    if (why != null) {
+      throw new ModelLoadException(name, version.value(), "could not be pinned: " + why);
+    }
+    log.info("model {}: pinned to {}; the store's pointer is ignored until unpinned", name, version);
     return status();
   }
 
   /** Follows the pointer again and polls now. */
   ModelStatus unpin() {
-    synchronized (this) {
+    synchronized (lock) {
+      if (closed) {
+        throw new RegistryClosedException(name);
+      }
       pinned = null;
     }
     log.info("model {}: unpinned; following the store's pointer again", name);
-    poll(true).join();
+    awaitQuietly(poll(true).load());
     return status();
   }
 
@@ -472,78 +526,130 @@ final class ModelController {
     return stats;
   }
 
-  synchronized ModelStatus status() {
+  /** A snapshot of the model's state; never waits for a read, a load or a listener. */
+  ModelStatus status() {
     LoadedVersion live = handle.live();
-    return new ModelStatus(
-        name,
-        spec.required(),
-        live == null ? null : live.version.value(),
-        live == null ? null : live.source,
-        live == null ? null : live.loadedAt,
-        pinned == null ? null : pinned.value(),
-        pointerVersion == null ? null : pointerVersion.value(),
-        lastPoll,
-        lastPollAt,
-        lastSuccessfulPollAt,
-        consecutiveFailures,
-        lastFailure,
-        ctx.retirement().waitingFor(name),
-        live == null ? 0 : Math.max(0, live.leases.sum()));
+    synchronized (lock) {
+      return new ModelStatus(
+          name,
+          spec.required(),
+          live == null ? null : live.version.value(),
+          live == null ? null : live.source,
+          live == null ? null : live.loadedAt,
+          pinned == null ? null : pinned.value(),
+          pointerVersion == null ? null : pointerVersion.value(),
+          lastPoll,
+          lastPollAt,
+          lastSuccessfulPollAt,
+          consecutiveFailures,
+          lastFailure,
+          ctx.retirement().waitingFor(name),
+          live == null ? 0 : Math.max(0, live.leases.sum()),
+          loadingVersion == null ? null : loadingVersion.value(),
+          stuck.isEmpty() ? null : stuck.values().iterator().next());
+    }
   }
 
   /** Stops polling and retires the live version; returns the loads still running, to wait for. */
-  synchronized CompletableFuture<Void> close() {
-    closed = true;
-    if (nextPoll != null) {
-      nextPoll.cancel(false);
+  CompletableFuture<Void> close() {
+    Routing live;
+    CompletableFuture<Void> running;
+    synchronized (lock) {
+      if (closed) {
+        return loads;
+      }
+      closed = true;
+      live = handle.closeSlot();
+      running = loads;
     }
-    LoadedVersion live = handle.closeSlot();
+    pollLoop.stop();
     if (live != null) {
-      ctx.retirement().retire(live);
+      for (LoadedVersion v : live.versions()) {
+        ctx.retirement().retire(v);
+      }
     }
-    return loads;
+    return running;
   }
 
   // ------------------------------------------------------------------ helpers
 
+  /** A read or load that ran past its deadline and whose thread has not finished yet. */
+  private static final class Stuck {
+    boolean finished; // guarded by the controller's lock
+  }
+
+  private void markStuck(Stuck mark, Instant since) {
+    synchronized (lock) {
+      if (!mark.finished) {
+        stuck.put(mark, since);
+      }
+    }
+    log.warn("model {}: a read or load started at {} ran past the load timeout of {} ms and did not stop when"
+        + " interrupted; the registry goes on without it", name, since, ctx.config().loadTimeout().toMillis());
+  }
+
+  private void unstick(Stuck mark) {
+    synchronized (lock) {
+      mark.finished = true;
+      stuck.remove(mark);
+    }
+  }
+
+  /** Called with the lock held. */
   private void noteLoadFailure(VersionId version, Throwable e) {
-    failedAttempts = version.equals(failedVersion) ? failedAttempts + 1 : 1;
-    failedVersion = version;
-    retryAtNanos = System.nanoTime() + backoffNanos(failedAttempts);
+    retry.failed(version, ctx.ticker().read());
     consecutiveFailures++;
     lastFailure = new Failure(version.value(), message(e), now());
   }
 
+  /** Called with the lock held. */
   private void clearFailure() {
-    failedVersion = null;
-    failedAttempts = 0;
+    retry.clear();
     consecutiveFailures = 0;
     lastFailure = null;
-  }
-
-  /** The next poll delay: the interval, doubled per consecutive failed poll up to the maximum, jittered. */
-  private long nextDelayNanos() {
-    long base = backoffNanos(pollFailures + 1);
-    double jitter = ctx.config().pollJitter();
-    double factor = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-    return Math.max(1, (long) (base * factor));
-  }
-
-  /** The interval times 2^(attempt-1), capped at the maximum backoff. */
-  private long backoffNanos(int attempt) {
-    long interval = ctx.config().pollInterval().toNanos();
-    long max = ctx.config().maxBackoff().toNanos();
-    int shift = Math.min(Math.max(attempt - 1, 0), 30);
-    long delay = interval > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : interval << shift;
-    return Math.min(delay, max);
   }
 
   private Instant now() {
     return Instant.now(ctx.config().clock());
   }
 
-  private static String message(Throwable e) {
+  /** The value of a future that the task runner completes by its deadline; rethrows its failure. */
+  private static <T> T await(CompletableFuture<T> future) throws Throwable {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw e;
+    }
+  }
+
+  /** Waits for a future that the task runner completes by its deadline, ignoring its failure. */
+  static void awaitQuietly(CompletableFuture<?> future) {
+    try {
+      future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.debug("load ended with {}", e.getCause().toString());
+    }
+  }
+
+  private static @Nullable Throwable unwrap(@Nullable Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  static String message(@Nullable Throwable e) {
+    if (e == null) {
+      return "unknown error";
+    }
     String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    String text = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    return e instanceof Error ? e.getClass().getSimpleName() + ": " + text : text;
   }
 }

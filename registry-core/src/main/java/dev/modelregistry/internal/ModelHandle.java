@@ -12,24 +12,22 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The live model of one name: the slot that holds its current version, and the read path. Thread-safe and
- * lock-free; calls fall forward to whatever version is live when they start.
+ * The serving slot of one model: it holds one immutable {@link Routing} snapshot, and is the read path.
+ * Thread-safe and lock-free; calls fall forward to whatever version is live when they start.
  */
 final class ModelHandle implements Model {
 
   private final String name;
   private final Retirement retirement;
-  private final boolean timed;
 
-  /** The live version; written by the controller with one volatile write per swap, null until loaded. */
-  private volatile @Nullable LoadedVersion live;
+  /** What is served; written by the controller with one volatile write per swap, null until loaded. */
+  private volatile @Nullable Routing routing;
 
   private volatile boolean closed;
 
-  ModelHandle(String name, Retirement retirement, boolean timed) {
+  ModelHandle(String name, Retirement retirement) {
     this.name = name;
     this.retirement = retirement;
-    this.timed = timed;
   }
 
   // ------------------------------------------------------------------ read path
@@ -38,7 +36,14 @@ final class ModelHandle implements Model {
   public float[] predict(float[] features) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
-    long start = timed ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
+    if (!v.recordStats) {
+      try {
+        return v.predict(features);
+      } finally {
+        v.leases.decrement(stripe);
+      }
+    }
+    long start = v.stats.start(stripe);
     boolean ok = false;
     try {
       float[] out = v.predict(features);
@@ -53,7 +58,14 @@ final class ModelHandle implements Model {
   public float[][] predict(float[][] rows) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
-    long start = timed ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
+    if (!v.recordStats) {
+      try {
+        return v.predict(rows);
+      } finally {
+        v.leases.decrement(stripe);
+      }
+    }
+    long start = v.stats.start(stripe);
     boolean ok = false;
     try {
       float[][] out = v.predict(rows);
@@ -68,7 +80,14 @@ final class ModelHandle implements Model {
   public float[] predict(Map<String, ? extends Number> features) {
     int stripe = LeaseCounter.stripe();
     LoadedVersion v = enter(stripe);
-    long start = timed ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
+    if (!v.recordStats) {
+      try {
+        return v.predict(features);
+      } finally {
+        v.leases.decrement(stripe);
+      }
+    }
+    long start = v.stats.start(stripe);
     boolean ok = false;
     try {
       float[] out = v.predict(features);
@@ -79,31 +98,27 @@ final class ModelHandle implements Model {
     }
   }
 
-  /** Ends a call: records its time if stats are on, then releases its lease. */
-  private void leave(LoadedVersion v, int stripe, long start, boolean ok) {
-    if (timed) {
-      v.stats.end(stripe, start, ok);
-    }
+  /** Ends a counted call: records its time, then releases its lease. */
+  private static void leave(LoadedVersion v, int stripe, long start, boolean ok) {
+    v.stats.end(stripe, start, ok);
     v.leases.decrement(stripe);
   }
 
   /**
-   * Takes a lease on the live version.
+   * Enters the stable version for one call.
    *
    * <p>The handshake with the reaper: the reader increments the version's counter (a volatile
-   * read-modify-write), then reads its retired flag; the swapper writes the new version into the slot and
-   * then sets the old one's retired flag; the reaper closes a retired version only when its counter reads
-   * zero. In the total order of these volatile accesses either the reaper's sum comes after the increment
-   * (and sees it, so it waits), or the reader's flag read comes after the retire (and sees it, so the reader
-   * backs off and reads the slot again, which by then holds a newer version). A reader therefore never
-   * uses a closed version, and never waits: backing off happens at most once per swap it races with.
+   * read-modify-write), then reads its retired flag; the swapper writes the new snapshot into the slot and
+   * then sets the retired flag of each version the new snapshot no longer serves; the reaper closes a
+   * retired version only when its counter reads zero. In the total order of these volatile accesses either
+   * the reaper's sum comes after the increment (and sees it, so it waits), or the reader's flag read comes
+   * after the retire (and sees it, so the reader backs off and reads the slot again, which by then holds a
+   * newer snapshot). A reader therefore never uses a closed version, and never waits: backing off happens at
+   * most once per swap it races with.
    */
   LoadedVersion enter(int stripe) {
     for (;;) {
-      LoadedVersion v = live;
-      if (v == null) {
-        throw unavailable();
-      }
+      LoadedVersion v = stable();
       v.leases.increment(stripe);
       if (!v.isRetired()) {
         return v;
@@ -115,8 +130,23 @@ final class ModelHandle implements Model {
   @Override
   public Lease lease() {
     int stripe = LeaseCounter.stripe();
-    LoadedVersion v = enter(stripe);
-    return retirement.track(new LeaseImpl(v, stripe, retirement));
+    Retirement r = retirement;
+    for (;;) {
+      LoadedVersion v = stable();
+      v.leases.openLease(stripe, r.coarseNow());
+      if (!v.isRetired()) {
+        return r.captureStacks() ? r.track(new TrackedLease(v, stripe, r, r.ticker().read())) : new LeaseImpl(v, stripe);
+      }
+      v.leases.closeLease(stripe);
+    }
+  }
+
+  private LoadedVersion stable() {
+    Routing r = routing;
+    if (r == null) {
+      throw unavailable();
+    }
+    return r.stable();
   }
 
   // ------------------------------------------------------------------ accessors of the live version
@@ -128,70 +158,64 @@ final class ModelHandle implements Model {
 
   @Override
   public String version() {
-    return current().version.value();
+    return stable().version.value();
   }
 
   @Override
   public ModelSource source() {
-    return current().source;
+    return stable().source;
   }
 
   @Override
   public List<String> features() {
-    return current().features;
+    return stable().features;
   }
 
   @Override
   public Map<String, Double> metrics() {
-    return current().metrics;
+    return stable().metrics;
   }
 
   @Override
   public Optional<Manifest> manifest() {
-    return Optional.ofNullable(current().manifest);
+    return Optional.ofNullable(stable().manifest);
   }
 
   @Override
   public String toString() {
-    LoadedVersion v = live;
-    return "Model[" + name + " " + (v == null ? "not loaded" : v.version + " from " + v.source) + "]";
+    Routing r = routing;
+    return "Model[" + name + " " + (r == null ? "not loaded" : r.stable().version + " from " + r.stable().source) + "]";
   }
 
   // ------------------------------------------------------------------ controller side
 
+  /** The stable version, or null when nothing is loaded. */
   @Nullable LoadedVersion live() {
-    return live;
+    Routing r = routing;
+    return r == null ? null : r.stable();
   }
 
-  Retirement retirement() {
-    return retirement;
+  @Nullable Routing routing() {
+    return routing;
   }
 
-  /** Makes {@code next} live; returns the version it replaced. Called by the controller only. */
-  @Nullable LoadedVersion swap(LoadedVersion next) {
-    LoadedVersion previous = live;
-    live = next;
+  /** Makes {@code next} what is served; returns the snapshot it replaced. Called by the controller only. */
+  @Nullable Routing swap(Routing next) {
+    Routing previous = routing;
+    routing = next;
     return previous;
   }
 
   /** Empties the slot for good; later calls throw {@link RegistryClosedException}. */
-  @Nullable LoadedVersion closeSlot() {
+  @Nullable Routing closeSlot() {
     closed = true;
-    LoadedVersion previous = live;
-    live = null;
+    Routing previous = routing;
+    routing = null;
     return previous;
   }
 
   boolean isLoaded() {
-    return live != null;
-  }
-
-  private LoadedVersion current() {
-    LoadedVersion v = live;
-    if (v == null) {
-      throw unavailable();
-    }
-    return v;
+    return routing != null;
   }
 
   private RuntimeException unavailable() {

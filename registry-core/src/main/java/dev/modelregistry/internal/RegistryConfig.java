@@ -2,6 +2,7 @@ package dev.modelregistry.internal;
 
 import dev.modelregistry.ModelSpec;
 import dev.modelregistry.RegistryListener;
+import dev.modelregistry.Ticker;
 import dev.modelregistry.spi.ModelLoader;
 import dev.modelregistry.spi.ModelStore;
 import java.nio.file.Path;
@@ -33,8 +34,11 @@ public record RegistryConfig(
     boolean recordPredictionStats,
     boolean failFast,
     Clock clock,
+    Ticker ticker,
     @Nullable ScheduledExecutorService scheduler,
-    @Nullable Executor loaderExecutor) {
+    @Nullable Executor loaderExecutor,
+    int loaderThreads,
+    Duration loadTimeout) {
 
   /** Copies the lists. */
   public RegistryConfig {

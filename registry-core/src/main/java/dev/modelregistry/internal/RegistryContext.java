@@ -1,6 +1,6 @@
 package dev.modelregistry.internal;
 
-import java.util.concurrent.Executor;
+import dev.modelregistry.Ticker;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 
@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param loader the version loader
  * @param events the event fan-out
  * @param retirement the reaper
- * @param scheduler polls, reaper and lease checks
- * @param loaderExecutor downloads and loads
+ * @param scheduler times polls, deadlines, the reaper and lease checks
+ * @param tasks runs reads and loads on the loader executor, each with a deadline
  */
 record RegistryContext(
     RegistryConfig config,
@@ -26,4 +26,9 @@ record RegistryContext(
     Events events,
     Retirement retirement,
     ScheduledExecutorService scheduler,
-    Executor loaderExecutor) {}
+    TimedTasks tasks) {
+
+  Ticker ticker() {
+    return config.ticker();
+  }
+}

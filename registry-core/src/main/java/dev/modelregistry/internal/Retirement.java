@@ -1,6 +1,7 @@
 package dev.modelregistry.internal;
 
 import dev.modelregistry.PredictionStats;
+import dev.modelregistry.Ticker;
 import dev.modelregistry.VersionId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,14 +17,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reaper and the lease watchdog. A retired version with no call in flight is closed at once; one with
- * calls in flight waits in a queue, and a sweep on the scheduler closes each waiting version whose lease
- * counter reads zero, sweeping again, with a growing delay, while any still has calls in flight. The watchdog reports leases held longer than the warning threshold. Thread-safe.
+ * The reaper and the lease watchdog. Thread-safe.
+ *
+ * <p>A retired version with no call in flight is closed at once; one with calls in flight waits in a queue,
+ * and a sweep on the scheduler closes each waiting version whose counter reads zero, sweeping again, with a
+ * growing delay, while any still has calls in flight.
+ *
+ * <p>The watchdog runs every quarter of the warning threshold. It advances the coarse clock that leases
+ * read when they open (one volatile read, instead of a clock read per lease), and scans every loaded
+ * version's stripes: a stripe that has had a lease open without a break for longer than the threshold is
+ * reported once per busy period. Leases that record their stack ({@link TrackedLease}) are reported one by
+ * one instead, with the thread and stack where they were taken.
  */
 final class Retirement {
 
@@ -33,29 +43,34 @@ final class Retirement {
 
   private final Events events;
   private final ScheduledExecutorService scheduler;
+  private final Ticker ticker;
   private final long warnAfterNanos;
   private final boolean captureStacks;
+  private final long origin;
   private final Queue<LoadedVersion> waiting = new ConcurrentLinkedQueue<>();
-  private final Set<LeaseImpl> leases = ConcurrentHashMap.newKeySet();
+  private final Set<TrackedLease> tracked = ConcurrentHashMap.newKeySet();
   private final Set<LoadedVersion> reportedStuck = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean sweepPending = new AtomicBoolean();
   private volatile long sweepDelayMicros = MIN_SWEEP_DELAY_MICROS;
+  private volatile long coarseNow = 1;
+  private volatile Supplier<List<LoadedVersion>> live = List::of;
   private @Nullable ScheduledFuture<?> watchdog;
 
-  Retirement(
-      Events events, ScheduledExecutorService scheduler, Duration warnAfter, boolean captureStacks) {
+  Retirement(Events events, ScheduledExecutorService scheduler, Ticker ticker, Duration warnAfter, boolean captureStacks) {
     this.events = events;
     this.scheduler = scheduler;
+    this.ticker = ticker;
     this.warnAfterNanos = warnAfter.toNanos();
     this.captureStacks = captureStacks;
+    this.origin = ticker.read();
   }
 
-  /** Starts the lease watchdog, if a warning threshold is set. */
-  void start() {
+  /** Starts the lease watchdog, if a warning threshold is set; {@code live} lists the versions being served. */
+  void start(Supplier<List<LoadedVersion>> live) {
+    this.live = live;
     if (warnAfterNanos > 0) {
-      long periodMillis = Math.max(10, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(warnAfterNanos) / 4));
-      watchdog = scheduler.scheduleWithFixedDelay(
-          this::checkOverdue, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+      long periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), warnAfterNanos / 4));
+      watchdog = scheduler.scheduleWithFixedDelay(this::checkOverdue, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -63,24 +78,34 @@ final class Retirement {
     return captureStacks;
   }
 
-  LeaseImpl track(LeaseImpl lease) {
-    if (warnAfterNanos > 0) {
-      leases.add(lease);
-    }
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /**
+   * The coarse clock leases record when they open: nanoseconds since this reaper started, plus one (0 means
+   * "no lease open"), advanced by the watchdog. Never behind the real time by more than a watchdog period.
+   */
+  long coarseNow() {
+    return coarseNow;
+  }
+
+  TrackedLease track(TrackedLease lease) {
+    tracked.add(lease);
     return lease;
   }
 
-  void untrack(LeaseImpl lease) {
-    leases.remove(lease);
+  void untrack(TrackedLease lease) {
+    tracked.remove(lease);
   }
 
   /**
    * Retires a version that was just swapped out, and closes it now if no call is in flight on it (readers
    * that come later see it retired and go to the new version), else hands it to the reaper, which closes it
-   * once its last call has returned.
+   * once its last call has returned. Must not be called while holding a lock: it reports events.
    */
   void retire(LoadedVersion version) {
-    version.retire(System.nanoTime());
+    version.retire(ticker.read());
     long inFlight = version.leases.sum();
     events.retired(version.model, version.version.value(), inFlight);
     if (inFlight == 0) {
@@ -126,7 +151,8 @@ final class Retirement {
   }
 
   /**
-   * Closes every retired version whose calls have all returned, and gives up after {@code timeout}.
+   * Closes every retired version whose calls have all returned, and gives up after {@code timeout}. Waits
+   * on the calling thread (in real time: it is called by {@code close()}, when the scheduler may be gone).
    *
    * @return the versions still open because calls on them did not return in time
    */
@@ -181,12 +207,12 @@ final class Retirement {
     boolean closedNow;
     try {
       closedNow = v.closeOnce();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       log.warn("model {} {}: closing the model threw; it is considered closed", v.model, v.version, e);
       closedNow = true;
     }
     if (closedNow) {
-      events.closed(v.model, v.version.value(), Duration.ofNanos(System.nanoTime() - v.retiredAtNanos()));
+      events.closed(v.model, v.version.value(), Duration.ofNanos(ticker.read() - v.retiredAtNanos()));
     }
   }
 
@@ -214,21 +240,46 @@ final class Retirement {
     }
   }
 
-  private void checkOverdue() {
-    long now = System.nanoTime();
-    for (LeaseImpl lease : leases) {
-      long held = now - lease.acquiredAtNanos;
-      if (!lease.reported && held > warnAfterNanos) {
-        lease.reported = true;
-        events.leaseOverdue(lease.version.model, lease.version.version.value(), Duration.ofNanos(held),
-            lease.threadName, lease.acquiredAt);
+  /** One watchdog round; package-private so tests can run it without a scheduler. */
+  void checkOverdue() {
+    try {
+      long now = ticker.read();
+      long coarse = now - origin + 1;
+      coarseNow = coarse;
+      for (TrackedLease lease : tracked) {
+        long held = now - lease.acquiredAtNanos;
+        if (!lease.reported && !lease.isClosed() && held > warnAfterNanos) {
+          lease.reported = true;
+          events.leaseOverdue(lease.version.model, lease.version.version.value(), Duration.ofNanos(held),
+              lease.threadName, lease.acquiredAt);
+        }
       }
+      if (!captureStacks) {
+        for (LoadedVersion v : live.get()) {
+          scanStripes(v, coarse);
+        }
+        for (LoadedVersion v : waiting) {
+          scanStripes(v, coarse);
+        }
+      }
+      for (LoadedVersion v : waiting) {
+        long waited = now - v.retiredAtNanos();
+        if (waited > warnAfterNanos && reportedStuck.add(v)) {
+          log.warn("model {} {}: retired {} ms ago and still has {} calls in flight; it is closed when they"
+              + " return", v.model, v.version, TimeUnit.NANOSECONDS.toMillis(waited), v.leases.sum());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("the lease watchdog failed; it runs again at its next period", e);
     }
-    for (LoadedVersion v : waiting) {
-      long waited = now - v.retiredAtNanos();
-      if (waited > warnAfterNanos && reportedStuck.add(v)) {
-        log.warn("model {} {}: retired {} ms ago and still has {} calls in flight; it is closed when they"
-            + " return", v.model, v.version, TimeUnit.NANOSECONDS.toMillis(waited), v.leases.sum());
+  }
+
+  private void scanStripes(LoadedVersion v, long coarse) {
+    for (int s = 0; s < LeaseCounter.STRIPES; s++) {
+      long since = v.leases.busySince(s);
+      if (since > 0 && coarse - since > warnAfterNanos && v.reportedBusySince[s] != since) {
+        v.reportedBusySince[s] = since;
+        events.leaseOverdue(v.model, v.version.value(), Duration.ofNanos(coarse - since), "unknown", null);
       }
     }
   }

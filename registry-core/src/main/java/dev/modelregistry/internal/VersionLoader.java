@@ -33,8 +33,9 @@ final class VersionLoader {
 
   private final Map<String, ModelLoader> loaders;
   private final Clock clock;
+  private final boolean recordStats;
 
-  VersionLoader(List<ModelLoader> explicit, boolean discover, Clock clock) {
+  VersionLoader(List<ModelLoader> explicit, boolean discover, Clock clock, boolean recordStats) {
     Map<String, ModelLoader> byFormat = new LinkedHashMap<>();
     if (discover) {
       discover(VersionLoader.class.getClassLoader(), byFormat);
@@ -48,6 +49,7 @@ final class VersionLoader {
     }
     this.loaders = Map.copyOf(byFormat);
     this.clock = clock;
+    this.recordStats = recordStats;
   }
 
   /** Adds the loaders {@link ServiceLoader} finds; one that cannot be created is skipped with a warning. */
@@ -86,9 +88,16 @@ final class VersionLoader {
     Predictor predictor;
     try {
       predictor = loader.load(artifacts);
-    } catch (IOException | RuntimeException | LinkageError e) {
+    } catch (OutOfMemoryError e) {
+      throw new ModelLoadException(model, version,
+          "the " + loader.format() + " loader ran out of memory loading it (" + e.getMessage() + "); it is"
+              + " retried with backoff. Give the JVM more memory or publish a smaller model", e);
+    } catch (Exception e) {
       throw new ModelLoadException(model, version,
           "the " + loader.format() + " loader could not load it: " + e.getMessage(), e);
+    } catch (LinkageError | StackOverflowError e) {
+      throw new ModelLoadException(model, version,
+          "the " + loader.format() + " loader could not load it: " + e, e);
     }
     boolean ok = false;
     try {
@@ -97,7 +106,8 @@ final class VersionLoader {
       }
       validate(artifacts, predictor);
       LoadedVersion loaded = new LoadedVersion(model, cached.version(), source, predictor,
-          cached.features(), cached.metrics(), cached.manifest(), cached.directory(), Instant.now(clock));
+          cached.features(), cached.metrics(), cached.manifest(), cached.directory(), Instant.now(clock),
+          recordStats);
       warmUp(artifacts, predictor, loaded.width());
       ok = true;
       return loaded;
