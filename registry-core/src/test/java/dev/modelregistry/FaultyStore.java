@@ -32,7 +32,23 @@ final class FaultyStore implements WritableModelStore {
     this.fault = fault;
   }
 
+  /** Runs before every request: may block, or throw anything (an {@code Error} included). */
+  @FunctionalInterface
+  interface Hook {
+    void before(String operation, String key) throws IOException;
+  }
+
+  private volatile @Nullable Hook hook;
+
+  void hook(@Nullable Hook hook) {
+    this.hook = hook;
+  }
+
   private void check(String operation, String key) throws IOException {
+    Hook h = hook;
+    if (h != null) {
+      h.before(operation, key);
+    }
     Fault f = fault;
     IOException e = f == null ? null : f.check(operation, key);
     if (e != null) {

@@ -41,10 +41,10 @@ public final class SwapDriver {
   public void swap(Predictor predictor) {
     swaps++;
     LoadedVersion next = new LoadedVersion(model, (swaps & 1) == 0 ? EVEN : ODD, ModelSource.STORE, predictor,
-        List.of(), Map.of(), null, Path.of("."), Instant.EPOCH);
-    LoadedVersion previous = handle.swap(next);
+        List.of(), Map.of(), null, Path.of("."), Instant.EPOCH, false);
+    Routing previous = handle.swap(new Routing(next));
     if (previous != null) {
-      retirement.retire(previous);
+      retirement.retire(previous.stable());
     }
   }
 

@@ -195,6 +195,10 @@ final class ModelHandle implements Model {
     return r == null ? null : r.stable();
   }
 
+  Retirement retirement() {
+    return retirement;
+  }
+
   @Nullable Routing routing() {
     return routing;
   }
