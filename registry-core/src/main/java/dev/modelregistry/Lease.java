@@ -25,6 +25,13 @@ public interface Lease extends ModelView, AutoCloseable {
    */
   <T> T unwrap(Class<T> type);
 
+  /**
+   * Which arm of the rollout this lease's version serves: {@link Arm#STABLE}, or {@link Arm#CANARY} when the
+   * call was routed to the canary (by a random draw, or by the unit's bucket with {@link Model#forUnit}).
+   * Log it with the outcome to compare the arms.
+   */
+  Arm arm();
+
   /** Releases the version; the registry may close it once it is retired and no one else uses it. */
   @Override
   void close();

@@ -22,4 +22,17 @@ public interface Model extends ModelView {
    * its version is not closed, even if it is retired; hold it only as long as one unit of work.
    */
   Lease lease();
+
+  /**
+   * This model as seen by one unit (a user, a device, a session): while the model has a canary, the unit's
+   * calls go to it when the unit's bucket ({@code murmur3_x86_32("<group>:<unit id>") % 100 + 1}, as every
+   * Unleash SDK computes it) is at most the canary's percent, else to the stable version, so a unit always
+   * sees the same version and raising the percent only moves units to the canary. Without a canary it is the
+   * model itself. Calls on the model without a unit draw at random for each call instead.
+   *
+   * <pre>{@code
+   * float[] p = registry.current("rec_model").forUnit(userId).predict(row);
+   * }</pre>
+   */
+  Model forUnit(String unitId);
 }

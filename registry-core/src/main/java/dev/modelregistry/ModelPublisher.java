@@ -174,14 +174,14 @@ public final class ModelPublisher {
   /**
    * Moves the pointer of {@code model} to {@code version} (compare-and-set, retried if another publisher
    * moves it at the same time) and records the move in the history. Does nothing if the pointer already
-   * names the version.
+   * names the version. A canary or shadow of the pointer stays, unless it is the version promoted.
    *
    * @throws PublishException if the version does not exist or is incomplete, or the pointer kept changing
    */
   public Pointer promote(String model, String version, @Nullable String reason) {
     Names.requireModelName(model);
     VersionId target = VersionId.of(version);
-    return move(model, current -> target, "promote", reason);
+    return move(model, current -> toStable(current, target), "promote", reason);
   }
 
   /**
@@ -198,13 +198,13 @@ public final class ModelPublisher {
         throw new PublishException("model " + model + ": nothing to roll back, the store has no pointer", model, null, null);
       }
       if (current.previous() != null) {
-        return current.previous();
+        return toStable(current, current.previous());
       }
       List<PointerMove> moves = history(model);
       for (int i = moves.size() - 1; i >= 0; i--) {
         PointerMove move = moves.get(i);
-        if (move.to().equals(current.version()) && move.from() != null) {
-          return move.from();
+        if (move.to().equals(current.version()) && move.from() != null && !move.from().equals(current.version())) {
+          return toStable(current, move.from());
         }
       }
       throw new PublishException("model " + model + ": the pointer names " + current.version()
@@ -213,31 +213,181 @@ public final class ModelPublisher {
     }, "rollback", reason);
   }
 
-  private interface TargetChoice {
-    VersionId choose(@Nullable Pointer current) throws IOException;
+  // ------------------------------------------------------------------ rollouts
+
+  /**
+   * Starts a canary: {@code version} serves {@code percent} % of the calls of every registry that follows the
+   * store, beside the stable version (a random share of calls without a unit id, the units whose bucket is
+   * at most {@code percent} with {@link Model#forUnit}). Replaces a canary already running.
+   *
+   * @throws PublishException if there is no pointer yet, the version is the stable one, or cannot be served
+   */
+  public Pointer startCanary(String model, String version, double percent, @Nullable String reason) {
+    Names.requireModelName(model);
+    VersionId canary = VersionId.of(version);
+    Pointer.Canary next = new Pointer.Canary(canary, percent, null);
+    return move(model, current -> {
+      Pointer p = requirePointer(model, current, "start a canary");
+      if (p.version().equals(canary)) {
+        throw new PublishException("model " + model + ": " + canary + " is the stable version; a canary must be"
+            + " another version", model, version, null);
+      }
+      return with(p, p.version(), p.previous(), next, keep(p.shadow(), canary));
+    }, "canary-start", reason);
   }
 
-  private Pointer move(String model, TargetChoice choice, String action, @Nullable String reason) {
+  /**
+   * Changes the share of the running canary. Raising it only adds units to the canary; lowering it only
+   * removes the units above the new line.
+   *
+   * @throws PublishException if no canary is running
+   */
+  public Pointer setCanaryPercent(String model, double percent, @Nullable String reason) {
+    Names.requireModelName(model);
+    return move(model, current -> {
+      Pointer.Canary canary = requireCanary(model, current, "change its percent");
+      return with(current, current.version(), current.previous(),
+          new Pointer.Canary(canary.version(), percent, canary.group()), current.shadow());
+    }, "canary-percent", reason);
+  }
+
+  /**
+   * Makes the running canary the stable version (the former stable becomes the roll-back target), and ends
+   * the canary.
+   *
+   * @throws PublishException if no canary is running
+   */
+  public Pointer promoteCanary(String model, @Nullable String reason) {
+    Names.requireModelName(model);
+    return move(model, current -> {
+      Pointer.Canary canary = requireCanary(model, current, "promote it");
+      return with(current, canary.version(), current.version(), null, keep(current.shadow(), canary.version()));
+    }, "canary-promote", reason);
+  }
+
+  /**
+   * Ends the running canary: every call goes to the stable version again.
+   *
+   * @throws PublishException if no canary is running
+   */
+  public Pointer abortCanary(String model, @Nullable String reason) {
+    Names.requireModelName(model);
+    return move(model, current -> {
+      requireCanary(model, current, "abort it");
+      return with(current, current.version(), current.previous(), null, current.shadow());
+    }, "canary-abort", reason);
+  }
+
+  /**
+   * Starts a shadow: {@code version} gets a copy of {@code sample} (0 to 1) of the calls' inputs, off the
+   * callers' threads, and its answers are compared with the stable version's; callers only ever get the
+   * stable (or canary) answer. Replaces a shadow already running.
+   *
+   * @throws PublishException if there is no pointer yet, the version is the stable one, or cannot be served
+   */
+  public Pointer startShadow(String model, String version, double sample, @Nullable String reason) {
+    Names.requireModelName(model);
+    VersionId shadow = VersionId.of(version);
+    Pointer.Shadow next = new Pointer.Shadow(shadow, sample);
+    return move(model, current -> {
+      Pointer p = requirePointer(model, current, "start a shadow");
+      if (p.version().equals(shadow)) {
+        throw new PublishException("model " + model + ": " + shadow + " is the stable version; a shadow must be"
+            + " another version", model, version, null);
+      }
+      return with(p, p.version(), p.previous(), p.canary(), next);
+    }, "shadow-start", reason);
+  }
+
+  /**
+   * Ends the running shadow.
+   *
+   * @throws PublishException if no shadow is running
+   */
+  public Pointer stopShadow(String model, @Nullable String reason) {
+    Names.requireModelName(model);
+    return move(model, current -> {
+      Pointer p = requirePointer(model, current, "stop a shadow");
+      if (p.shadow() == null) {
+        throw new PublishException("model " + model + ": no shadow is running", model, null, null);
+      }
+      return with(p, p.version(), p.previous(), p.canary(), null);
+    }, "shadow-stop", reason);
+  }
+
+  private static Pointer requirePointer(String model, @Nullable Pointer current, String what) {
+    if (current == null) {
+      throw new PublishException("model " + model + ": cannot " + what + " before a version is promoted (the store"
+          + " has no pointer)", model, null, null);
+    }
+    return current;
+  }
+
+  private static Pointer.Canary requireCanary(String model, @Nullable Pointer current, String what) {
+    Pointer p = requirePointer(model, current, what);
+    if (p.canary() == null) {
+      throw new PublishException("model " + model + ": no canary is running, so there is none to " + what, model,
+          null, null);
+    }
+    return p.canary();
+  }
+
+  /** The pointer after making {@code target} stable: the old stable becomes previous; arms on it end. */
+  private static Pointer toStable(@Nullable Pointer current, VersionId target) {
+    if (current == null) {
+      return Pointer.to(target);
+    }
+    if (current.version().equals(target)) {
+      return current;
+    }
+    Pointer.Canary canary = current.canary() != null && current.canary().version().equals(target) ? null : current.canary();
+    return with(current, target, current.version(), canary, keep(current.shadow(), target));
+  }
+
+  private static Pointer.@Nullable Shadow keep(Pointer.@Nullable Shadow shadow, VersionId newStable) {
+    return shadow != null && shadow.version().equals(newStable) ? null : shadow;
+  }
+
+  /** The content of a pointer; {@link #move} adds who, when, why and the sequence. */
+  private static Pointer with(@Nullable Pointer base, VersionId version, @Nullable VersionId previous,
+      Pointer.@Nullable Canary canary, Pointer.@Nullable Shadow shadow) {
+    return new Pointer(version, null, null, null, previous, base == null ? null : base.s3Prefix(), 0, canary, shadow);
+  }
+
+  private interface Transition {
+    /** The pointer's next content, or {@code current} itself to change nothing. */
+    Pointer next(@Nullable Pointer current) throws IOException;
+  }
+
+  private Pointer move(String model, Transition transition, String action, @Nullable String reason) {
     String pointerKey = StorageFormat.pointerKey(model);
     try {
       for (int attempt = 1; attempt <= maxAttempts; attempt++) {
         StoreReader.PointerRead read = reader.readPointer(model, null);
         Pointer current = read.pointer();
-        VersionId target = choice.choose(current);
-        if (current != null && current.version().equals(target)) {
+        Pointer content = transition.next(current);
+        if (current != null && (content == current || sameContent(current, content))) {
           return current;
         }
-        requireServable(model, target);
+        for (VersionId named : named(content)) {
+          if (current == null || !named(current).contains(named)) {
+            requireServable(model, named);
+          }
+        }
         long sequence = current != null && current.sequence() > 0 ? current.sequence() + 1 : nextSequence(model);
+        VersionId target = content.version();
         Pointer next = new Pointer(target, Instant.now(clock).toString(), publishedBy, reason,
-            current == null ? null : current.version(),
+            content.previous(),
             store.keyPrefix().map(p -> p + "/" + model + "/" + target.value()).orElse(null),
-            sequence);
+            sequence, content.canary(), content.shadow());
         if (store.replace(pointerKey, StorageFormat.writePointer(next), read.tag())) {
-          recordMove(model, new PointerMove(sequence, next.previous(), target, next.updatedAt(), publishedBy,
-              action, reason));
-          log.info("model {}: pointer moved {} -> {} ({}{})", model,
-              next.previous() == null ? "nothing" : next.previous(), target, action,
+          VersionId from = current == null ? null : current.version();
+          recordMove(model, new PointerMove(sequence, from, target, next.updatedAt(), publishedBy, action, reason,
+              next.canary(), next.shadow()));
+          log.info("model {}: pointer moved {} -> {} ({}{}{}{})", model, from == null ? "nothing" : from, target,
+              action, next.canary() == null ? "" : ", canary " + next.canary().version() + " at "
+                  + next.canary().percent() + "%",
+              next.shadow() == null ? "" : ", shadow " + next.shadow().version(),
               reason == null ? "" : ": " + reason);
           return next;
         }
@@ -250,6 +400,23 @@ public final class ModelPublisher {
     }
     throw new PublishException("model " + model + ": the pointer kept changing under " + maxAttempts
         + " attempts to " + action + "; nothing was overwritten", model, null, null);
+  }
+
+  private static boolean sameContent(Pointer a, Pointer b) {
+    return a.version().equals(b.version()) && java.util.Objects.equals(a.canary(), b.canary())
+        && java.util.Objects.equals(a.shadow(), b.shadow());
+  }
+
+  private static List<VersionId> named(Pointer p) {
+    List<VersionId> all = new ArrayList<>(3);
+    all.add(p.version());
+    if (p.canary() != null) {
+      all.add(p.canary().version());
+    }
+    if (p.shadow() != null) {
+      all.add(p.shadow().version());
+    }
+    return all;
   }
 
   private void requireServable(String model, VersionId version) throws IOException {

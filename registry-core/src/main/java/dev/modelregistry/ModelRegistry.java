@@ -159,6 +159,8 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable Executor loaderExecutor;
     private @Nullable Integer loaderThreads;
     private @Nullable Duration loadTimeout;
+    private @Nullable Integer shadowThreads;
+    private @Nullable Integer shadowQueueCapacity;
 
     Builder() {}
 
@@ -406,6 +408,32 @@ public interface ModelRegistry extends AutoCloseable {
       return this;
     }
 
+    /**
+     * How many threads run shadow calls (a shadow version gets copies of a sample of the calls, off the
+     * callers' threads; see {@link Pointer.Shadow}). Started with the first shadow call. Default: 1.
+     */
+    public Builder shadowThreads(int shadowThreads) {
+      requireState(this.shadowThreads == null, "shadowThreads", this.shadowThreads);
+      if (shadowThreads < 1) {
+        throw new IllegalArgumentException("shadowThreads must be >= 1 but was " + shadowThreads);
+      }
+      this.shadowThreads = shadowThreads;
+      return this;
+    }
+
+    /**
+     * How many shadow calls may wait for a shadow thread; when the queue is full a shadow call is dropped
+     * and counted ({@link ShadowComparison#dropped()}), and the caller never waits. Default: 1024.
+     */
+    public Builder shadowQueueCapacity(int shadowQueueCapacity) {
+      requireState(this.shadowQueueCapacity == null, "shadowQueueCapacity", this.shadowQueueCapacity);
+      if (shadowQueueCapacity < 1) {
+        throw new IllegalArgumentException("shadowQueueCapacity must be >= 1 but was " + shadowQueueCapacity);
+      }
+      this.shadowQueueCapacity = shadowQueueCapacity;
+      return this;
+    }
+
     /** The clock for timestamps in status and history. Default: the system UTC clock. */
     public Builder clock(Clock clock) {
       requireState(this.clock == null, "clock", this.clock);
@@ -477,7 +505,9 @@ public interface ModelRegistry extends AutoCloseable {
               scheduler,
               loaderExecutor,
               loaderThreads != null ? loaderThreads : 4,
-              loadTimeout != null ? loadTimeout : Duration.ofMinutes(10));
+              loadTimeout != null ? loadTimeout : Duration.ofMinutes(10),
+              shadowThreads != null ? shadowThreads : 1,
+              shadowQueueCapacity != null ? shadowQueueCapacity : 1024);
       return DefaultModelRegistry.start(config);
     }
 

@@ -48,12 +48,39 @@ public record ModelStatus(
     int retiredVersions,
     long inFlight,
     @Nullable String loadingVersion,
-    @Nullable Instant stuckSince) {
+    @Nullable Instant stuckSince,
+    Rollout rollout) {
 
   /** Checks. */
   public ModelStatus {
     requireNonNull(model, "model");
     requireNonNull(lastPoll, "lastPoll");
+    requireNonNull(rollout, "rollout");
+  }
+
+  /**
+   * The canary and the shadow a model serves beside its stable version. Immutable.
+   *
+   * @param canaryVersion the canary version, or null when there is none
+   * @param canaryPercent its share of calls (0 without a canary)
+   * @param shadowVersion the shadow version, or null when there is none
+   * @param shadowSample the fraction of calls it gets (0 without a shadow)
+   * @param shadow the shadow's running comparison with the stable version, or null without a shadow
+   */
+  public record Rollout(
+      @Nullable String canaryVersion,
+      double canaryPercent,
+      @Nullable String shadowVersion,
+      double shadowSample,
+      @Nullable ShadowComparison shadow) {
+
+    /** No canary, no shadow. */
+    public static final Rollout NONE = new Rollout(null, 0, null, 0, null);
+
+    /** Whether a canary or a shadow is in force. */
+    public boolean active() {
+      return canaryVersion != null || shadowVersion != null;
+    }
   }
 
   /** Whether a version is being served. */

@@ -13,8 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param to the version served after
  * @param at when the pointer moved, ISO-8601
  * @param by who moved it
- * @param action what kind of move: {@code promote} or {@code rollback}
+ * @param action what kind of move: {@code promote}, {@code rollback}, {@code canary-start}, {@code
+ *     canary-percent}, {@code canary-promote}, {@code canary-abort}, {@code shadow-start}, {@code shadow-stop}
  * @param reason why, as given by whoever moved it
+ * @param canary the canary after the move, or null
+ * @param shadow the shadow after the move, or null
  */
 public record PointerMove(
     long sequence,
@@ -23,7 +26,9 @@ public record PointerMove(
     String at,
     String by,
     String action,
-    @Nullable String reason) {
+    @Nullable String reason,
+    Pointer.@Nullable Canary canary,
+    Pointer.@Nullable Shadow shadow) {
 
   /** Checks. */
   public PointerMove {
@@ -31,5 +36,11 @@ public record PointerMove(
     requireNonNull(at, "at");
     requireNonNull(by, "by");
     requireNonNull(action, "action");
+  }
+
+  /** A move of the stable version only. */
+  public PointerMove(long sequence, @Nullable VersionId from, VersionId to, String at, String by, String action,
+      @Nullable String reason) {
+    this(sequence, from, to, at, by, action, reason, null, null);
   }
 }

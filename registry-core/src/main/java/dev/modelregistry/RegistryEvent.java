@@ -157,4 +157,33 @@ public sealed interface RegistryEvent {
       requireNonNull(thread, "thread");
     }
   }
+
+  /**
+   * The model's rollout changed: a canary or a shadow started, stopped, or changed its share. Calls that start
+   * from now on route by the new state.
+   *
+   * @param model the model
+   * @param rollout the rollout now in force
+   */
+  record RolloutChanged(String model, ModelStatus.Rollout rollout) implements RegistryEvent {
+    /** Checks. */
+    public RolloutChanged {
+      requireNonNull(model, "model");
+      requireNonNull(rollout, "rollout");
+    }
+  }
+
+  /**
+   * A shadow pair ended (the shadow stopped, or the stable version changed): its final comparison.
+   *
+   * @param model the model
+   * @param comparison how the shadow's answers compared with the stable version's
+   */
+  record ShadowCompared(String model, ShadowComparison comparison) implements RegistryEvent {
+    /** Checks. */
+    public ShadowCompared {
+      requireNonNull(model, "model");
+      requireNonNull(comparison, "comparison");
+    }
+  }
 }

@@ -54,6 +54,16 @@ public interface RegistryListener {
     onEvent(event);
   }
 
+  /** A canary or shadow started, stopped or changed its share. */
+  default void onRolloutChanged(RegistryEvent.RolloutChanged event) {
+    onEvent(event);
+  }
+
+  /** A shadow pair ended, with its final comparison. */
+  default void onShadowCompared(RegistryEvent.ShadowCompared event) {
+    onEvent(event);
+  }
+
   /** Called by every default method above: one place to receive all events. */
   default void onEvent(RegistryEvent event) {}
 }

@@ -59,10 +59,27 @@ class StorageFormatTest {
     assertThat(StorageFormat.parsePointer("m", written, Optional.of("models"))).isEqualTo(pointer);
 
     Pointer withExtras = StorageFormat.parsePointer("m",
-        utf8("{\"version\": \"v3\", \"canary\": {\"version\": \"v4\", \"weight\": 0.1}, \"sequence\": \"x\"}"),
+        utf8("{\"version\": \"v3\", \"rollout_note\": {\"version\": \"v4\", \"weight\": 0.1}, \"sequence\": \"x\"}"),
         Optional.empty());
     assertThat(withExtras.version().value()).isEqualTo("v3");
     assertThat(withExtras.sequence()).isZero();
+  }
+
+  @Test
+  void canaryAndShadowRoundTripAndAMalformedOneRefusesThePointer() {
+    Pointer pointer = new Pointer(VersionId.of("v3"), null, null, null, VersionId.of("v2"), null, 4,
+        new Pointer.Canary(VersionId.of("v4"), 12.5, "checkout"), new Pointer.Shadow(VersionId.of("v5"), 0.25));
+    assertThat(StorageFormat.parsePointer("m", StorageFormat.writePointer(pointer), Optional.empty())).isEqualTo(pointer);
+
+    assertThatThrownBy(() -> StorageFormat.parsePointer("m",
+        utf8("{\"version\": \"v3\", \"canary\": {\"version\": \"v4\", \"weight\": 0.1}}"), Optional.empty()))
+        .hasMessageContaining("\"canary.percent\" must be a number in [0, 100] but is missing");
+    assertThatThrownBy(() -> StorageFormat.parsePointer("m",
+        utf8("{\"version\": \"v3\", \"shadow\": {\"version\": \"v3\"}}"), Optional.empty()))
+        .hasMessageContaining("the shadow v3 is the stable version itself");
+    assertThatThrownBy(() -> StorageFormat.parsePointer("m",
+        utf8("{\"version\": \"v3\", \"canary\": \"v4\"}"), Optional.empty()))
+        .hasMessageContaining("\"canary\" must be an object");
   }
 
   @Test

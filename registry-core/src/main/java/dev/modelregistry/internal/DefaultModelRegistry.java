@@ -84,7 +84,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
         events,
         new Retirement(events, scheduler, config.ticker(), config.leaseWarningAfter(), config.captureLeaseStacks()),
         scheduler,
-        new TimedTasks(loaderExecutor, scheduler, config.ticker(), config.loadTimeout()));
+        new TimedTasks(loaderExecutor, scheduler, config.ticker(), config.loadTimeout()),
+        new ShadowRunner(config.shadowThreads(), config.shadowQueueCapacity()));
     DefaultModelRegistry registry = new DefaultModelRegistry(ctx, ownScheduler, ownLoader);
     try {
       for (ModelController controller : registry.controllers.values()) {
@@ -161,7 +162,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
   private List<LoadedVersion> liveVersions() {
     List<LoadedVersion> live = new ArrayList<>();
     for (ModelController controller : controllers.values()) {
-      Routing routing = controller.handle.routing();
+      Routing routing = controller.handle.current();
       if (routing != null) {
         live.addAll(routing.versions());
       }
@@ -201,6 +202,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
         log.debug("a load was still running at close: {}", e.toString());
       }
     }
+    ctx.shadows().close();
     ctx.retirement().stop();
     ctx.retirement().awaitAll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     if (ownLoader != null) {

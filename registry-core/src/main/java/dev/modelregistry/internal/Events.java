@@ -1,6 +1,8 @@
 package dev.modelregistry.internal;
 
 import dev.modelregistry.ModelSource;
+import dev.modelregistry.ModelStatus;
+import dev.modelregistry.ShadowComparison;
 import dev.modelregistry.ModelStatus.PollResult;
 import dev.modelregistry.RegistryEvent;
 import dev.modelregistry.RegistryException;
@@ -119,6 +121,23 @@ final class Events {
           + " taken)", model, version, heldFor.toMillis());
     }
     fire(l -> l.onLeaseOverdue(new RegistryEvent.LeaseOverdue(model, version, heldFor, thread, acquiredAt)));
+    });
+  }
+
+  void rolloutChanged(String model, ModelStatus.Rollout rollout) {
+    post(model, () -> {
+      log.info("model {}: rollout now canary {} at {}%, shadow {} at {}", model, rollout.canaryVersion(),
+          rollout.canaryPercent(), rollout.shadowVersion(), rollout.shadowSample());
+      fire(l -> l.onRolloutChanged(new RegistryEvent.RolloutChanged(model, rollout)));
+    });
+  }
+
+  void shadowCompared(String model, ShadowComparison comparison) {
+    post(model, () -> {
+      log.info("model {}: shadow {} against {} ended: {} calls, agreement {}, |difference| p99 {}, {} dropped,"
+          + " {} errors", model, comparison.shadowVersion(), comparison.stableVersion(), comparison.calls(),
+          comparison.agreement(), comparison.differenceP99(), comparison.dropped(), comparison.errors());
+      fire(l -> l.onShadowCompared(new RegistryEvent.ShadowCompared(model, comparison)));
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.modelregistry.internal;
 
+import dev.modelregistry.Arm;
 import dev.modelregistry.Lease;
 import dev.modelregistry.Manifest;
 import dev.modelregistry.ModelSource;
@@ -31,13 +32,21 @@ class LeaseImpl implements Lease {
 
   final LoadedVersion version;
   private final int stripe;
+  private final Arm arm;
 
   @SuppressWarnings("unused") // accessed through CLOSED
   private volatile int closed;
 
-  LeaseImpl(LoadedVersion version, int stripe) {
+  LeaseImpl(LoadedVersion version, int stripe, Arm arm) {
     this.version = version;
     this.stripe = stripe;
+    this.arm = arm;
+  }
+
+  @Override
+  public Arm arm() {
+    open();
+    return arm;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.modelregistry.ModelSpec;
 import dev.modelregistry.ModelStatus;
 import dev.modelregistry.ModelStatus.Failure;
 import dev.modelregistry.ModelStatus.PollResult;
+import dev.modelregistry.Pointer;
 import dev.modelregistry.PredictionStats;
 import dev.modelregistry.RegistryClosedException;
 import dev.modelregistry.StorageException;
@@ -51,6 +52,7 @@ final class ModelController {
   // Guarded by lock.
   private @Nullable String pointerTag;
   private @Nullable VersionId pointerVersion;
+  private @Nullable Pointer pointer;
   private boolean pointerProblem;
   private @Nullable VersionId pinned;
   private final RetryBackoff retry;
@@ -63,6 +65,7 @@ final class ModelController {
   private CompletableFuture<?> reads = CompletableFuture.completedFuture(null);
   private CompletableFuture<Void> loads = CompletableFuture.completedFuture(null);
   private @Nullable VersionId loadingVersion;
+  private Resolver.@Nullable Desired loadingState;
   private final Map<Stuck, Instant> stuck = new LinkedHashMap<>();
   private boolean closed;
 
@@ -71,7 +74,7 @@ final class ModelController {
     this.spec = spec;
     this.ctx = ctx;
     this.pipeline = pipeline;
-    this.handle = new ModelHandle(name, ctx.retirement());
+    this.handle = new ModelHandle(name, ctx.retirement(), ctx.shadows());
     this.pinned = spec.pinnedVersion() == null ? null : VersionId.of(spec.pinnedVersion());
     this.retry = new RetryBackoff(ctx.config().pollInterval(), ctx.config().maxBackoff());
     this.pollLoop = new PollLoop(name, ctx.scheduler(), ctx.config(), () -> poll(false).read(), this::pollFailures);
@@ -164,11 +167,19 @@ final class ModelController {
             lastFailure = new Failure(null, problem, now());
             return problem;
           }
-          pointerVersion = read.pointer().version();
+          pointer = read.pointer();
+          pointerVersion = pointer.version();
           target = pointerVersion;
         }
       }
       swapIn(await(pipeline.fromStore(name, store, target, () -> {})));
+      Resolver.Desired desired;
+      synchronized (lock) {
+        desired = Resolver.resolve(pointer, pinned);
+      }
+      if (desired != null && (desired.canary() != null || desired.shadow() != null)) {
+        awaitQuietly(loadIfNeeded(true)); // the rollout's other arms, now that the stable version serves
+      }
       return null;
     } catch (Throwable e) {
       if (target != null) {
@@ -289,6 +300,7 @@ final class ModelController {
         result = pointerProblem ? PollResult.FAILED : PollResult.UNCHANGED;
         break;
       case MISSING:
+        pointer = null;
         if (pointerVersion != null) {
           LoadedVersion live = handle.live();
           String problem = "the store has no " + StorageFormat.POINTER + " for " + name + " any more"
@@ -305,13 +317,16 @@ final class ModelController {
         pointerProblem = read.pointer() == null;
         if (pointerProblem) {
           pointerVersion = null;
+          pointer = null;
           consecutiveFailures++;
           lastFailure = new Failure(null, String.valueOf(read.malformed()), now());
           return PollResult.FAILED;
         }
-        VersionId named = read.pointer().version();
-        result = named.equals(pointerVersion) ? PollResult.UNCHANGED : PollResult.CHANGED;
-        pointerVersion = named;
+        Pointer named = read.pointer();
+        result = named.version().equals(pointerVersion) && sameRollout(named, pointer)
+            ? PollResult.UNCHANGED : PollResult.CHANGED;
+        pointer = named;
+        pointerVersion = named.version();
     }
     if (!pointerProblem) {
       if (lastFailure != null && lastFailure.version() == null) {
@@ -339,27 +354,28 @@ final class ModelController {
    * @return completes when that load (or the last one started) has ended
    */
   private CompletableFuture<Void> loadIfNeeded(boolean force) {
-    VersionId target;
+    Resolver.Desired target;
     CompletableFuture<Void> previous;
     CompletableFuture<Void> mine = new CompletableFuture<>();
     synchronized (lock) {
-      Resolver.Desired desired = Resolver.resolve(pointerVersion, pinned);
+      Resolver.Desired desired = Resolver.resolve(pointer, pinned);
       if (closed || desired == null) {
         return loads;
       }
-      target = desired.stable();
-      if (desired.isServedBy(handle.routing())) {
-        if (target.equals(retry.failedVersion())) {
+      if (desired.isServedBy(handle.current())) {
+        if (desired.versions().contains(retry.failedVersion())) {
           clearFailure();
         }
         return loads;
       }
-      if (target.equals(loadingVersion) || (!force && retry.backingOff(target, ctx.ticker().read()))) {
+      if (desired.equals(loadingState) || (!force && backingOff(desired))) {
         return loads;
       }
-      loadingVersion = target;
+      loadingState = desired;
+      loadingVersion = desired.stable();
       previous = loads;
       loads = mine;
+      target = desired;
     }
     previous.handle((x, e) -> null)
         .thenCompose(x -> runLoad(target))
@@ -367,57 +383,154 @@ final class ModelController {
     return mine;
   }
 
-  /** Fetches, verifies, loads, validates, then swaps in {@code target}, if it is still wanted. */
-  private CompletableFuture<Void> runLoad(VersionId target) {
+  /** Whether a version this state needs, and the routing does not have, failed and is not due again. */
+  private boolean backingOff(Resolver.Desired desired) {
+    long now = ctx.ticker().read();
+    Routing routing = handle.current();
+    for (VersionId version : desired.versions()) {
+      if (loadedFromStore(routing, version) == null && retry.backingOff(version, now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Loads what {@code desired} names and the routing lacks, then swaps in the new snapshot. */
+  private CompletableFuture<Void> runLoad(Resolver.Desired desired) {
     StoreReader store = ctx.store();
     synchronized (lock) {
-      Resolver.Desired desired = Resolver.resolve(pointerVersion, pinned);
-      if (closed || store == null || desired == null || !target.equals(desired.stable())) {
-        if (target.equals(loadingVersion)) {
+      if (closed || store == null || !desired.equals(Resolver.resolve(pointer, pinned))) {
+        if (desired.equals(loadingState)) {
+          loadingState = null;
           loadingVersion = null;
         }
         return CompletableFuture.completedFuture(null);
       }
     }
+    Routing current = handle.current();
+    List<VersionId> versions = desired.versions();
+    Map<VersionId, LoadedVersion> loaded = new LinkedHashMap<>();
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (VersionId version : versions) {
+      LoadedVersion reuse = loadedFromStore(current, version);
+      if (reuse != null) {
+        loaded.put(version, reuse);
+        continue;
+      }
+      chain = chain.thenCompose(x -> loadOne(store, version, version.equals(desired.stable()) || loaded.containsKey(desired.stable()))
+          .thenAccept(v -> {
+            if (v != null) {
+              synchronized (loaded) {
+                loaded.put(version, v);
+              }
+            }
+          }));
+    }
+    return chain.handle((x, e) -> {
+      try {
+        finishLoad(desired, current, loaded);
+      } finally {
+        synchronized (lock) {
+          if (desired.equals(loadingState)) {
+            loadingState = null;
+            loadingVersion = null;
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Loads one version; reports a failure and completes with null. Once the stable version has failed, the
+   * other arms are not loaded (nothing will change).
+   */
+  private CompletableFuture<@Nullable LoadedVersion> loadOne(StoreReader store, VersionId version, boolean worthIt) {
+    if (!worthIt) {
+      return CompletableFuture.completedFuture(null);
+    }
     Instant startedAt = now();
     Stuck mark = new Stuck();
-    return pipeline.fromStore(name, store, target, () -> unstick(mark))
-        .handle((loaded, error) -> {
-          afterLoad(target, loaded, unwrap(error), mark, startedAt);
+    synchronized (lock) {
+      loadingVersion = version;
+    }
+    return pipeline.fromStore(name, store, version, () -> unstick(mark))
+        .handle((v, error) -> {
+          if (v != null) {
+            return v;
+          }
+          Throwable cause = error != null ? unwrap(error) : new IllegalStateException("the load returned nothing");
+          String serving;
+          synchronized (lock) {
+            noteLoadFailure(version, cause);
+            LoadedVersion live = handle.live();
+            serving = live == null ? null : live.version.value();
+          }
+          if (cause instanceof TimedTasks.DeadlineExceeded) {
+            markStuck(mark, startedAt);
+          }
+          ctx.events().loadFailed(name, version.value(), ModelSource.STORE, cause, serving);
           return null;
         });
   }
 
-  private void afterLoad(VersionId target, @Nullable LoadedVersion loaded, @Nullable Throwable error, Stuck mark,
-      Instant startedAt) {
-    try {
-      if (loaded != null) {
-        if (swapIn(loaded)) {
-          synchronized (lock) {
-            clearFailure();
-          }
-          prune();
+  /**
+   * Builds and swaps in the snapshot of {@code desired} from what loaded: without the stable version nothing
+   * changes (and what loaded for the other arms is closed); an arm whose version failed is left out.
+   */
+  private void finishLoad(Resolver.Desired desired, @Nullable Routing current, Map<VersionId, LoadedVersion> loaded) {
+    LoadedVersion stable = loaded.get(desired.stable());
+    if (stable == null) {
+      for (LoadedVersion v : loaded.values()) {
+        if (current == null || !current.names(v)) {
+          v.closeOnce(); // never served
         }
-        return;
       }
-      Throwable cause = error != null ? error : new IllegalStateException("the load returned nothing");
-      String serving;
-      synchronized (lock) {
-        noteLoadFailure(target, cause);
-        LoadedVersion live = handle.live();
-        serving = live == null ? null : live.version.value();
-      }
-      if (cause instanceof TimedTasks.DeadlineExceeded) {
-        markStuck(mark, startedAt);
-      }
-      ctx.events().loadFailed(name, target.value(), ModelSource.STORE, cause, serving);
-    } finally {
-      synchronized (lock) {
-        if (target.equals(loadingVersion)) {
-          loadingVersion = null;
+      return;
+    }
+    Routing.CanaryArm canary = null;
+    Pointer.Canary c = desired.canary();
+    if (c != null && loaded.get(c.version()) != null) {
+      Routing.CanaryArm old = current == null ? null : current.canary();
+      String group = Resolver.group(c, name);
+      Buckets.Prefix prefix = old != null && old.prefix().group.equals(group) ? old.prefix() : Buckets.Prefix.of(group, 0);
+      canary = new Routing.CanaryArm(loaded.get(c.version()), c.percent(), prefix);
+    }
+    Routing.ShadowArm shadow = null;
+    Pointer.Shadow sh = desired.shadow();
+    if (sh != null && loaded.get(sh.version()) != null) {
+      LoadedVersion shadowVersion = loaded.get(sh.version());
+      Routing.ShadowArm old = current == null ? null : current.shadow();
+      ShadowStats stats = old != null && old.version() == shadowVersion && current.stable() == stable
+          ? old.stats()
+          : new ShadowStats(name, stable.version.value(), shadowVersion.version.value());
+      shadow = new Routing.ShadowArm(shadowVersion, sh.sample(), stats);
+    }
+    if (swapIn(new Routing(stable, canary, shadow))) {
+      boolean complete = (c == null || canary != null) && (sh == null || shadow != null);
+      if (complete) {
+        synchronized (lock) {
+          clearFailure();
         }
+      }
+      prune();
+    }
+  }
+
+  private static @Nullable LoadedVersion loadedFromStore(@Nullable Routing routing, VersionId version) {
+    if (routing == null) {
+      return null;
+    }
+    for (LoadedVersion v : routing.versions()) {
+      if (v.version.equals(version) && v.source == ModelSource.STORE) {
+        return v;
       }
     }
+    return null;
+  }
+
+  private static boolean sameRollout(Pointer a, @Nullable Pointer b) {
+    return b != null && java.util.Objects.equals(a.canary(), b.canary()) && java.util.Objects.equals(a.shadow(), b.shadow());
   }
 
   // ------------------------------------------------------------------ swap
@@ -429,38 +542,83 @@ final class ModelController {
    * @return whether it was swapped in
    */
   private boolean swapIn(LoadedVersion next) {
+    return swapIn(new Routing(next));
+  }
+
+  /**
+   * Makes {@code next} what is served with one volatile write, and retires the versions of the snapshot it
+   * replaces that it no longer names; closes the new versions instead if the model was closed meanwhile.
+   *
+   * @return whether it was swapped in
+   */
+  private boolean swapIn(Routing next) {
     Routing previous = null;
     boolean swapped = false;
     synchronized (lock) {
       if (!closed) {
-        previous = handle.swap(new Routing(next));
+        previous = handle.swap(next);
         swapped = true;
       }
     }
     if (!swapped) {
-      next.closeOnce(); // never served: no call can be in flight on it
+      for (LoadedVersion v : next.versions()) {
+        v.closeOnce(); // never served: no call can be in flight on it
+      }
       return false;
     }
-    ctx.events().swapped(name, previous == null ? null : previous.stable().version.value(), next.version.value(),
-        next.source);
+    LoadedVersion stable = next.stable();
+    if (previous == null || previous.stable() != stable) {
+      ctx.events().swapped(name, previous == null ? null : previous.stable().version.value(), stable.version.value(),
+          stable.source);
+    }
+    ModelStatus.Rollout before = rollout(previous);
+    ModelStatus.Rollout after = rollout(next);
+    if (!sameArms(before, after)) {
+      ctx.events().rolloutChanged(name, after);
+    }
     if (previous != null) {
+      Routing.ShadowArm oldShadow = previous.shadow();
+      Routing.ShadowArm newShadow = next.shadow();
+      if (oldShadow != null && (newShadow == null || newShadow.stats() != oldShadow.stats())) {
+        ctx.events().shadowCompared(name, oldShadow.stats().snapshot());
+      }
       for (LoadedVersion old : previous.versions()) {
-        if (old != next) {
+        if (!next.names(old)) {
           ctx.retirement().retire(old);
         }
       }
     }
-    if (next.source == ModelSource.STORE) {
-      ctx.cache().recordLastGood(name, next.version);
+    if (stable.source == ModelSource.STORE) {
+      ctx.cache().recordLastGood(name, stable.version);
     }
     return true;
   }
 
+  private static boolean sameArms(ModelStatus.Rollout a, ModelStatus.Rollout b) {
+    return java.util.Objects.equals(a.canaryVersion(), b.canaryVersion()) && a.canaryPercent() == b.canaryPercent()
+        && java.util.Objects.equals(a.shadowVersion(), b.shadowVersion()) && a.shadowSample() == b.shadowSample();
+  }
+
+  /** The rollout a snapshot serves, with the shadow's comparison so far. */
+  static ModelStatus.Rollout rollout(@Nullable Routing routing) {
+    if (routing == null || (routing.canary() == null && routing.shadow() == null)) {
+      return ModelStatus.Rollout.NONE;
+    }
+    Routing.CanaryArm c = routing.canary();
+    Routing.ShadowArm s = routing.shadow();
+    return new ModelStatus.Rollout(
+        c == null ? null : c.version().version.value(), c == null ? 0 : c.percent(),
+        s == null ? null : s.version().version.value(), s == null ? 0 : s.sample(),
+        s == null ? null : s.stats().snapshot());
+  }
+
   private void prune() {
     Set<VersionId> inUse = new HashSet<>(ctx.retirement().openVersions(name));
-    LoadedVersion live = handle.live();
-    if (live != null) {
-      inUse.add(live.version);
+    Routing routing = handle.current();
+    if (routing != null) {
+      for (LoadedVersion v : routing.versions()) {
+        inUse.add(v.version);
+      }
     }
     synchronized (lock) {
       if (pinned != null) {
@@ -546,7 +704,8 @@ final class ModelController {
           ctx.retirement().waitingFor(name),
           live == null ? 0 : Math.max(0, live.leases.sum()),
           loadingVersion == null ? null : loadingVersion.value(),
-          stuck.isEmpty() ? null : stuck.values().iterator().next());
+          stuck.isEmpty() ? null : stuck.values().iterator().next(),
+          rollout(handle.current()));
     }
   }
 

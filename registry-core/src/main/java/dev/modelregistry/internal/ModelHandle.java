@@ -1,5 +1,8 @@
 package dev.modelregistry.internal;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.modelregistry.Arm;
 import dev.modelregistry.Lease;
 import dev.modelregistry.Manifest;
 import dev.modelregistry.Model;
@@ -19,23 +22,45 @@ final class ModelHandle implements Model {
 
   private final String name;
   private final Retirement retirement;
+  private final ShadowRunner shadows;
 
-  /** What is served; written by the controller with one volatile write per swap, null until loaded. */
+  /** What is served; written by the controller with one volatile write per change, null until loaded. */
   private volatile @Nullable Routing routing;
 
   private volatile boolean closed;
 
-  ModelHandle(String name, Retirement retirement) {
+  ModelHandle(String name, Retirement retirement, ShadowRunner shadows) {
     this.name = name;
     this.retirement = retirement;
+    this.shadows = shadows;
   }
 
   // ------------------------------------------------------------------ read path
 
   @Override
   public float[] predict(float[] features) {
+    return predict(features, null);
+  }
+
+  @Override
+  public float[][] predict(float[][] rows) {
+    return predict(rows, null);
+  }
+
+  @Override
+  public float[] predict(Map<String, ? extends Number> features) {
+    return predict(features, null);
+  }
+
+  /** One row, routed by {@code unit} when given (sticky), else by a random draw. */
+  float[] predict(float[] features, @Nullable String unit) {
     int stripe = LeaseCounter.stripe();
-    LoadedVersion v = enter(stripe);
+    Routing r = routing();
+    LoadedVersion v = enter(r, stripe, unit);
+    Routing.ShadowArm shadow = r.shadow();
+    if (shadow != null && shadow.sampled()) {
+      return shadowed(v, stripe, shadow, features);
+    }
     if (!v.recordStats) {
       try {
         return v.predict(features);
@@ -54,10 +79,14 @@ final class ModelHandle implements Model {
     }
   }
 
-  @Override
-  public float[][] predict(float[][] rows) {
+  float[][] predict(float[][] rows, @Nullable String unit) {
     int stripe = LeaseCounter.stripe();
-    LoadedVersion v = enter(stripe);
+    Routing r = routing();
+    LoadedVersion v = enter(r, stripe, unit);
+    Routing.ShadowArm shadow = r.shadow();
+    if (shadow != null && shadow.sampled()) {
+      return shadowed(v, stripe, shadow, rows);
+    }
     if (!v.recordStats) {
       try {
         return v.predict(rows);
@@ -76,18 +105,15 @@ final class ModelHandle implements Model {
     }
   }
 
-  @Override
-  public float[] predict(Map<String, ? extends Number> features) {
+  float[] predict(Map<String, ? extends Number> features, @Nullable String unit) {
     int stripe = LeaseCounter.stripe();
-    LoadedVersion v = enter(stripe);
-    if (!v.recordStats) {
-      try {
-        return v.predict(features);
-      } finally {
-        v.leases.decrement(stripe);
-      }
+    Routing r = routing();
+    LoadedVersion v = enter(r, stripe, unit);
+    Routing.ShadowArm shadow = r.shadow();
+    if (shadow != null && shadow.sampled()) {
+      return shadowed(v, stripe, shadow, features);
     }
-    long start = v.stats.start(stripe);
+    long start = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
     boolean ok = false;
     try {
       float[] out = v.predict(features);
@@ -98,55 +124,146 @@ final class ModelHandle implements Model {
     }
   }
 
-  /** Ends a counted call: records its time, then releases its lease. */
+  /** Ends a call: records its time if stats are on, then releases its lease. */
   private static void leave(LoadedVersion v, int stripe, long start, boolean ok) {
-    v.stats.end(stripe, start, ok);
+    if (v.recordStats) {
+      v.stats.end(stripe, start, ok);
+    }
     v.leases.decrement(stripe);
   }
 
   /**
-   * Enters the stable version for one call.
+   * Enters the version that serves this call: the canary for a unit whose bucket is under its percent (or,
+   * without a unit, for its share of random draws), else the stable version.
    *
    * <p>The handshake with the reaper: the reader increments the version's counter (a volatile
    * read-modify-write), then reads its retired flag; the swapper writes the new snapshot into the slot and
-   * then sets the retired flag of each version the new snapshot no longer serves; the reaper closes a
-   * retired version only when its counter reads zero. In the total order of these volatile accesses either
-   * the reaper's sum comes after the increment (and sees it, so it waits), or the reader's flag read comes
-   * after the retire (and sees it, so the reader backs off and reads the slot again, which by then holds a
-   * newer snapshot). A reader therefore never uses a closed version, and never waits: backing off happens at
-   * most once per swap it races with.
+   * then sets the retired flag of each version the new snapshot no longer names; the reaper closes a retired
+   * version only when its counter reads zero. In the total order of these volatile accesses either the
+   * reaper's sum comes after the increment (and sees it, so it waits), or the reader's flag read comes after
+   * the retire (and sees it, so the reader backs off and reads the slot again, which by then holds a newer
+   * snapshot). A reader therefore never uses a closed version, and never waits: backing off happens at most
+   * once per swap it races with.
    */
-  LoadedVersion enter(int stripe) {
+  private LoadedVersion enter(Routing first, int stripe, @Nullable String unit) {
+    Routing r = first;
     for (;;) {
-      LoadedVersion v = stable();
+      LoadedVersion v = choose(r, unit);
       v.leases.increment(stripe);
       if (!v.isRetired()) {
         return v;
       }
       v.leases.decrement(stripe);
+      r = routing();
     }
+  }
+
+  /** Enters the stable version for one call (used by the swap benchmarks' drivers). */
+  LoadedVersion enter(int stripe) {
+    return enter(routing(), stripe, null);
+  }
+
+  private static LoadedVersion choose(Routing r, @Nullable String unit) {
+    Routing.CanaryArm canary = r.canary();
+    if (canary == null) {
+      return r.stable();
+    }
+    if (unit == null) {
+      return r.pick();
+    }
+    return canary.takes(unit) ? canary.version() : r.stable();
   }
 
   @Override
   public Lease lease() {
+    return lease(null);
+  }
+
+  Lease lease(@Nullable String unit) {
     int stripe = LeaseCounter.stripe();
-    Retirement r = retirement;
+    Retirement ret = retirement;
     for (;;) {
-      LoadedVersion v = stable();
-      v.leases.openLease(stripe, r.coarseNow());
+      Routing r = routing();
+      LoadedVersion v = choose(r, unit);
+      v.leases.openLease(stripe, ret.coarseNow());
       if (!v.isRetired()) {
-        return r.captureStacks() ? r.track(new TrackedLease(v, stripe, r, r.ticker().read())) : new LeaseImpl(v, stripe);
+        Arm arm = v == r.stable() ? Arm.STABLE : Arm.CANARY;
+        return ret.captureStacks()
+            ? ret.track(new TrackedLease(v, stripe, arm, ret, ret.ticker().read()))
+            : new LeaseImpl(v, stripe, arm);
       }
       v.leases.closeLease(stripe);
     }
   }
 
-  private LoadedVersion stable() {
-    Routing r = routing;
-    if (r == null) {
-      throw unavailable();
+  @Override
+  public Model forUnit(String unitId) {
+    return new UnitView(this, requireNonNull(unitId, "unitId"));
+  }
+
+  // ------------------------------------------------------------------ shadow
+
+  private float[] shadowed(LoadedVersion v, int stripe, Routing.ShadowArm shadow, float[] features) {
+    long statsStart = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
+    long start = System.nanoTime();
+    float[] out;
+    boolean ok = false;
+    try {
+      out = v.predict(features);
+      ok = true;
+    } finally {
+      leave(v, stripe, statsStart, ok);
     }
-    return r.stable();
+    offerShadow(shadow, stripe, features.clone(), out, System.nanoTime() - start);
+    return out;
+  }
+
+  private float[][] shadowed(LoadedVersion v, int stripe, Routing.ShadowArm shadow, float[][] rows) {
+    long statsStart = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
+    long start = System.nanoTime();
+    float[][] out;
+    boolean ok = false;
+    try {
+      out = v.predict(rows);
+      ok = true;
+    } finally {
+      leave(v, stripe, statsStart, ok);
+    }
+    float[][] copy = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      copy[i] = rows[i].clone();
+    }
+    offerShadow(shadow, stripe, copy, out, System.nanoTime() - start);
+    return out;
+  }
+
+  private float[] shadowed(LoadedVersion v, int stripe, Routing.ShadowArm shadow, Map<String, ? extends Number> features) {
+    long statsStart = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
+    long start = System.nanoTime();
+    float[] out;
+    boolean ok = false;
+    try {
+      out = v.predict(features);
+      ok = true;
+    } finally {
+      leave(v, stripe, statsStart, ok);
+    }
+    offerShadow(shadow, stripe, Map.copyOf(features), out, System.nanoTime() - start);
+    return out;
+  }
+
+  /** Hands a copy of the call to the shadow, holding a lease on it until the shadow call ends. */
+  private void offerShadow(Routing.ShadowArm shadow, int stripe, Object input, Object primary, long primaryNanos) {
+    LoadedVersion sv = shadow.version();
+    sv.leases.openLease(stripe, retirement.coarseNow());
+    if (sv.isRetired()) {
+      sv.leases.closeLease(stripe);
+      return;
+    }
+    if (!shadows.offer(new ShadowCall(shadows, shadow, stripe, input, primary, primaryNanos))) {
+      sv.leases.closeLease(stripe);
+      shadow.stats().dropped();
+    }
   }
 
   // ------------------------------------------------------------------ accessors of the live version
@@ -158,27 +275,27 @@ final class ModelHandle implements Model {
 
   @Override
   public String version() {
-    return stable().version.value();
+    return routing().stable().version.value();
   }
 
   @Override
   public ModelSource source() {
-    return stable().source;
+    return routing().stable().source;
   }
 
   @Override
   public List<String> features() {
-    return stable().features;
+    return routing().stable().features;
   }
 
   @Override
   public Map<String, Double> metrics() {
-    return stable().metrics;
+    return routing().stable().metrics;
   }
 
   @Override
   public Optional<Manifest> manifest() {
-    return Optional.ofNullable(stable().manifest);
+    return Optional.ofNullable(routing().stable().manifest);
   }
 
   @Override
@@ -188,6 +305,15 @@ final class ModelHandle implements Model {
   }
 
   // ------------------------------------------------------------------ controller side
+
+  /** The routing snapshot; throws if nothing is loaded. */
+  private Routing routing() {
+    Routing r = routing;
+    if (r == null) {
+      throw unavailable();
+    }
+    return r;
+  }
 
   /** The stable version, or null when nothing is loaded. */
   @Nullable LoadedVersion live() {
@@ -199,7 +325,7 @@ final class ModelHandle implements Model {
     return retirement;
   }
 
-  @Nullable Routing routing() {
+  @Nullable Routing current() {
     return routing;
   }
 

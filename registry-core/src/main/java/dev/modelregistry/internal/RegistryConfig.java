@@ -38,7 +38,9 @@ public record RegistryConfig(
     @Nullable ScheduledExecutorService scheduler,
     @Nullable Executor loaderExecutor,
     int loaderThreads,
-    Duration loadTimeout) {
+    Duration loadTimeout,
+    int shadowThreads,
+    int shadowQueueCapacity) {
 
   /** Copies the lists. */
   public RegistryConfig {

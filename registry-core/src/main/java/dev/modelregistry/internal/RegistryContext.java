@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param retirement the reaper
  * @param scheduler times polls, deadlines, the reaper and lease checks
  * @param tasks runs reads and loads on the loader executor, each with a deadline
+ * @param shadows runs shadow calls off the callers' threads
  */
 record RegistryContext(
     RegistryConfig config,
@@ -26,7 +27,8 @@ record RegistryContext(
     Events events,
     Retirement retirement,
     ScheduledExecutorService scheduler,
-    TimedTasks tasks) {
+    TimedTasks tasks,
+    ShadowRunner shadows) {
 
   Ticker ticker() {
     return config.ticker();

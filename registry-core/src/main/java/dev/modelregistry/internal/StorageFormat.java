@@ -108,6 +108,16 @@ public final class StorageFormat {
     long sequence = sequenceNode != null && sequenceNode.canConvertToLong() && sequenceNode.asLong() > 0
         ? sequenceNode.asLong()
         : 0;
+    Pointer.Canary canary = parseCanary(what, node.get("canary"));
+    Pointer.Shadow shadow = parseShadow(what, node.get("shadow"));
+    if (canary != null && canary.version().equals(version)) {
+      throw new IllegalArgumentException(what + ": the canary " + canary.version() + " is the stable version"
+          + " itself; the pointer is refused");
+    }
+    if (shadow != null && shadow.version().equals(version)) {
+      throw new IllegalArgumentException(what + ": the shadow " + shadow.version() + " is the stable version"
+          + " itself; the pointer is refused");
+    }
     return new Pointer(
         version,
         Json.optionalText(what, node, "updated_at"),
@@ -115,7 +125,61 @@ public final class StorageFormat {
         Json.optionalText(what, node, "reason"),
         previous,
         s3Prefix,
-        sequence);
+        sequence,
+        canary,
+        shadow);
+  }
+
+  /** Parses the optional {@code canary} object of a pointer; null or absent means none. */
+  private static Pointer.@Nullable Canary parseCanary(String what, @Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!(node instanceof ObjectNode canary)) {
+      throw new IllegalArgumentException(what + ": \"canary\" must be an object like {\"version\": \"v8\","
+          + " \"percent\": 10.0} but is " + Json.describe(node) + "; the pointer is refused");
+    }
+    VersionId version = versionIn(what, "canary.version", Json.requiredText(what, canary, "version"));
+    double percent = number(what, canary, "canary.percent", "percent", 0, 100);
+    return new Pointer.Canary(version, percent, Json.optionalText(what, canary, "group"));
+  }
+
+  /** Parses the optional {@code shadow} object of a pointer; null or absent means none. */
+  private static Pointer.@Nullable Shadow parseShadow(String what, @Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!(node instanceof ObjectNode shadow)) {
+      throw new IllegalArgumentException(what + ": \"shadow\" must be an object like {\"version\": \"v9\","
+          + " \"sample\": 0.25} but is " + Json.describe(node) + "; the pointer is refused");
+    }
+    VersionId version = versionIn(what, "shadow.version", Json.requiredText(what, shadow, "version"));
+    double sample = shadow.has("sample") ? number(what, shadow, "shadow.sample", "sample", 0, 1) : 1.0;
+    return new Pointer.Shadow(version, sample);
+  }
+
+  private static double number(String what, ObjectNode node, String label, String field, double min, double max) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isNumber() || !(value.doubleValue() >= min && value.doubleValue() <= max)) {
+      throw new IllegalArgumentException(what + ": \"" + label + "\" must be a number in [" + (long) min + ", "
+          + (long) max + "] but is " + (value == null ? "missing" : Json.describe(value)) + "; the pointer is refused");
+    }
+    return value.doubleValue();
+  }
+
+  private static void writeCanary(ObjectNode node, Pointer.@Nullable Canary canary) {
+    if (canary != null) {
+      ObjectNode c = node.putObject("canary");
+      c.put("version", canary.version().value());
+      c.put("percent", canary.percent());
+      putIfSet(c, "group", canary.group());
+    }
+  }
+
+  private static void writeShadow(ObjectNode node, Pointer.@Nullable Shadow shadow) {
+    if (shadow != null) {
+      node.putObject("shadow").put("version", shadow.version().value()).put("sample", shadow.sample());
+    }
   }
 
   /** Serializes a pointer with the field names scripts already use ({@code updated_at}, {@code s3_prefix}). */
@@ -132,6 +196,8 @@ public final class StorageFormat {
     if (pointer.sequence() > 0) {
       node.put("sequence", pointer.sequence());
     }
+    writeCanary(node, pointer.canary());
+    writeShadow(node, pointer.shadow());
     return Json.bytes(node);
   }
 
@@ -294,6 +360,8 @@ public final class StorageFormat {
     node.put("by", move.by());
     node.put("action", move.action());
     putIfSet(node, "reason", move.reason());
+    writeCanary(node, move.canary());
+    writeShadow(node, move.shadow());
     return Json.bytes(node);
   }
 
@@ -309,7 +377,9 @@ public final class StorageFormat {
         textOr(node, "at", ""),
         textOr(node, "by", ""),
         textOr(node, "action", "promote"),
-        Json.optionalText(what, node, "reason"));
+        Json.optionalText(what, node, "reason"),
+        parseCanary(what, node.get("canary")),
+        parseShadow(what, node.get("shadow")));
   }
 
   /** The content of a version claim: who claimed it, and when. */

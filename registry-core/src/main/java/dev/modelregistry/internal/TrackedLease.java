@@ -13,8 +13,8 @@ final class TrackedLease extends LeaseImpl {
   volatile boolean reported;
   private final Retirement retirement;
 
-  TrackedLease(LoadedVersion version, int stripe, Retirement retirement, long nowNanos) {
-    super(version, stripe);
+  TrackedLease(LoadedVersion version, int stripe, dev.modelregistry.Arm arm, Retirement retirement, long nowNanos) {
+    super(version, stripe, arm);
     this.retirement = retirement;
     this.acquiredAtNanos = nowNanos;
     this.threadName = Thread.currentThread().getName();
