@@ -82,7 +82,7 @@ public final class LinearModelLoader implements ModelLoader {
     } else if (bias.isArray()) {
       b = vector("bias", bias);
     } else if (bias.isNumber()) {
-      b = new float[] {bias.floatValue()};
+      b = new float[] {float32("bias", bias)};
     } else {
       throw new IllegalArgumentException("model.json: \"bias\" must be a number or an array of numbers");
     }
@@ -111,11 +111,20 @@ public final class LinearModelLoader implements ModelLoader {
     float[] out = new float[array.size()];
     for (int i = 0; i < out.length; i++) {
       JsonNode value = array.get(i);
-      if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+      if (!value.isNumber()) {
         throw new IllegalArgumentException("model.json: " + what + "[" + i + "] is not a finite number: " + value);
       }
-      out[i] = value.floatValue();
+      out[i] = float32(what + "[" + i + "]", value);
     }
     return out;
+  }
+
+  /** The value as a float32, refused if it is not finite as one (1e39 is a finite double, an infinite float). */
+  private static float float32(String what, JsonNode number) {
+    float value = number.floatValue();
+    if (!Float.isFinite(value)) {
+      throw new IllegalArgumentException("model.json: " + what + " is " + number + ", which is not a finite float32");
+    }
+    return value;
   }
 }
