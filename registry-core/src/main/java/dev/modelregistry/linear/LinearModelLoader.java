@@ -280,8 +280,13 @@ public final class LinearModelLoader implements ModelLoader {
       int inChunk = 0;
       int n = 0;
       for (; token != JsonToken.END_ARRAY; token = parser.nextToken()) {
-        if (n == maxWeights || (counted && weightsRead + n == maxWeights)) {
+        if (counted && weightsRead + n == maxWeights) {
           throw tooMany();
+        }
+        if (n == maxWeights) {
+          throw new IllegalArgumentException(FILE + ": \"" + field + "\" has more than " + maxWeights + " values, more"
+              + " than this loader's limit of " + maxWeights + " weights, so it was not loaded; a model has one "
+              + field + " value per output");
         }
         if (inChunk == chunk.length) {
           full.add(chunk);
