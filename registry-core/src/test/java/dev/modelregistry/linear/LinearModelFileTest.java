@@ -185,4 +185,13 @@ class LinearModelFileTest {
     assertThat(p.inputWidth()).hasValue(width);
     assertThat(allocated).isLessThanOrEqualTo(3 * (weightBytes + readBuffer));
   }
+
+  @Test
+  void aModelThatWouldBeRefusedWhenServedCannotBeWritten() {
+    assertThatThrownBy(() -> LinearModel.identity(0, 1, Float.NaN))
+        .hasMessage("weights[1] is NaN; every weight and bias must be a finite float32");
+    assertThatThrownBy(() -> new LinearModel(new float[][] {{1}, {2}}, new float[] {0, Float.NEGATIVE_INFINITY},
+        LinearPredictor.Link.SOFTMAX))
+        .hasMessage("bias[1] is -Infinity; every weight and bias must be a finite float32");
+  }
 }
