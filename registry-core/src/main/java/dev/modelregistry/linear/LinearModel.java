@@ -40,8 +40,22 @@ public record LinearModel(float[][] weights, float[] bias, LinearPredictor.Link 
     if (bias.length != weights.length) {
       throw new IllegalArgumentException(weights.length + " output(s) need as many bias values, not " + bias.length);
     }
+    for (int r = 0; r < weights.length; r++) {
+      requireFinite(weights[r], weights.length == 1 ? "weights" : "weights[" + r + "]");
+    }
+    requireFinite(bias, "bias");
     if (link == LinearPredictor.Link.SOFTMAX && weights.length < 2) {
       throw new IllegalArgumentException("softmax needs at least two outputs");
+    }
+  }
+
+  /** Refuses what {@link LinearModelLoader} would refuse, so that a model is refused when published, not when served. */
+  private static void requireFinite(float[] values, String what) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new IllegalArgumentException(what + "[" + i + "] is " + values[i] + "; every weight and bias must be a"
+            + " finite float32");
+      }
     }
   }
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 
 class LinearModelLoaderTest {
 
   private static LinearPredictor parse(String json) throws Exception {
-    return LinearModelLoader.parse(JsonMapper.builder().build().readTree(json.getBytes(UTF_8)));
+    return LinearModelLoader.parse(new ByteArrayInputStream(json.getBytes(UTF_8)), LinearModelLoader.DEFAULT_MAX_WEIGHTS);
   }
 
   @Test

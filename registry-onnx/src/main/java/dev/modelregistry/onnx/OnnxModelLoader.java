@@ -87,7 +87,7 @@ public final class OnnxModelLoader implements ModelLoader {
           + " version");
     }
     String label = "model " + artifacts.model() + " " + artifacts.version();
-    OrtEnvironment env = environment();
+    OrtEnvironment env = Environment.get(); // on a thread of its own: see Environment for why
     OrtSession session = open(env, path.toString(), file);
     try {
       ModelSignature signature = ModelSignature.inspect(session, file, artifacts.features(), options);
@@ -118,17 +118,6 @@ public final class OnnxModelLoader implements ModelLoader {
   @Override
   public boolean recognizes(ModelArtifacts artifacts) {
     return onnxFiles(artifacts.files()).size() == 1;
-  }
-
-  /** ONNX Runtime's shared environment; its native library is loaded on first use. */
-  private static OrtEnvironment environment() {
-    try {
-      return OrtEnvironment.getEnvironment();
-    } catch (RuntimeException | LinkageError e) {
-      throw new IllegalStateException("ONNX Runtime could not start on " + System.getProperty("os.name") + " "
-          + System.getProperty("os.arch") + " (" + e + "); the onnxruntime jar carries native libraries for"
-          + " Linux x64 and aarch64 (glibc), macOS aarch64 and Windows x64", e);
-    }
   }
 
   private OrtSession open(OrtEnvironment env, String path, String file) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The warm-up gate with ONNX models: {@code warmup.json} (inputs, expected outputs, tolerance, latency
  * budget) is run before a version is swapped in, and a wrong output, an exception or a blown budget keeps
- * the old version serving; without the file one prediction on a zero row runs before the swap.
+ * the old version serving; without the file a zero row is predicted alone and in a batch before the swap.
  */
 class WarmupGateTest extends OnnxHarness {
 
@@ -102,16 +102,17 @@ class WarmupGateTest extends OnnxHarness {
   }
 
   @Test
-  void withoutWarmupJsonOneZeroRowIsPredictedBeforeTheSwap() {
-    assertThat(loader.calls).as("v1, at build").containsExactly("v1 [0.0, 0.0, 0.0]");
+  void withoutWarmupJsonAZeroRowIsPredictedAloneAndInABatchBeforeTheSwap() {
+    assertThat(loader.calls).as("v1, at build").containsExactly("v1 [0.0, 0.0, 0.0]", "v1 batch of 2");
     release(onnx(fixture("binary_zipmap_v2.onnx")));
     registry.refresh();
-    assertThat(loader.calls).containsExactly("v1 [0.0, 0.0, 0.0]", "v2 [0.0, 0.0, 0.0]");
+    assertThat(loader.calls)
+        .containsExactly("v1 [0.0, 0.0, 0.0]", "v1 batch of 2", "v2 [0.0, 0.0, 0.0]", "v2 batch of 2");
     registry.current(MODEL).predict(new float[] {1, 2, 3});
     assertThat(loader.calls).last().isEqualTo("v2 [1.0, 2.0, 3.0]");
   }
 
-  /** The ONNX loader, recording each single-row prediction with the version that made it. */
+  /** The ONNX loader, recording each prediction with the version that made it. */
   private static final class RecordingLoader implements ModelLoader {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final OnnxModelLoader delegate = new OnnxModelLoader();
@@ -130,6 +131,12 @@ class WarmupGateTest extends OnnxHarness {
         public float[] predict(float[] features) {
           calls.add(version + " " + Arrays.toString(features).toLowerCase(Locale.ROOT));
           return predictor.predict(features);
+        }
+
+        @Override
+        public float[][] predict(float[][] rows) {
+          calls.add(version + " batch of " + rows.length);
+          return predictor.predict(rows);
         }
 
         @Override
