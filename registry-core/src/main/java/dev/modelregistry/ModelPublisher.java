@@ -315,6 +315,51 @@ public final class ModelPublisher {
     }, "shadow-stop", reason);
   }
 
+  // ------------------------------------------------------------------ experiments
+
+  /**
+   * Writes {@code _experiments/<name>.json} (compare-and-set, retried if another publisher writes it at the
+   * same time) and records the change under {@code _experiments/history/}. Every registry that declares the
+   * experiment follows it at its next poll.
+   *
+   * @return the sequence number of this change
+   */
+  public long writeExperiment(ExperimentDefinition experiment, @Nullable String reason) {
+    requireNonNull(experiment, "experiment");
+    String key = StorageFormat.experimentKey(experiment.name());
+    try {
+      for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        dev.modelregistry.spi.ObjectRead read = store.read(key, null);
+        boolean exists = read.status() == dev.modelregistry.spi.ObjectRead.Status.FOUND;
+        long sequence = (exists ? StorageFormat.experimentSequence(read.content()) : 0) + 1;
+        String at = Instant.now(clock).toString();
+        byte[] content = StorageFormat.writeExperiment(experiment, at, publishedBy, reason, sequence);
+        if (store.replace(key, content, exists ? read.tag() : null)) {
+          store.create(StorageFormat.experimentHistoryKey(experiment.name(), sequence), content);
+          log.info("experiment {}: written (change {}{})", experiment.name(), sequence,
+              reason == null ? "" : ": " + reason);
+          return sequence;
+        }
+        pause(attempt);
+      }
+    } catch (IOException e) {
+      throw new StorageException("experiment " + experiment.name() + ": writing it to " + store.description()
+          + " failed: " + e.getMessage(), null, e);
+    }
+    throw new PublishException("experiment " + experiment.name() + ": the file kept changing under " + maxAttempts
+        + " attempts; nothing was overwritten", null, null, null);
+  }
+
+  /** The experiment {@code name} as the store holds it, if it exists. */
+  public Optional<ExperimentDefinition> experiment(String name) {
+    try {
+      return reader.readIfPresent(StorageFormat.experimentKey(name))
+          .map(content -> StorageFormat.parseExperiment(name, content));
+    } catch (IOException e) {
+      throw new StorageException("experiment " + name + ": reading it failed: " + e.getMessage(), null, e);
+    }
+  }
+
   private static Pointer requirePointer(String model, @Nullable Pointer current, String what) {
     if (current == null) {
       throw new PublishException("model " + model + ": cannot " + what + " before a version is promoted (the store"

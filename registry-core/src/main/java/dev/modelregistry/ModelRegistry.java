@@ -83,6 +83,21 @@ public interface ModelRegistry extends AutoCloseable {
   Set<String> models();
 
   /**
+   * The declared experiment {@code name}, read from the store's {@code _experiments/<name>.json}.
+   *
+   * <pre>{@code
+   * Experiment.Assignment a = registry.experiment("rec_algorithm_v1").forUnit(userId);
+   * float[] scores = a.model().predict(row);     // log a.variant() with the outcome
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the experiment was not declared ({@link Builder#experiment})
+   */
+  Experiment experiment(String name);
+
+  /** The names of the declared experiments. */
+  Set<String> experiments();
+
+  /**
    * The state of model {@code name}.
    *
    * @throws ModelNotFoundException if the model was not declared
@@ -139,6 +154,7 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable ModelStore fallback;
     private @Nullable Path cacheDirectory;
     private final Map<String, ModelSpec> models = new LinkedHashMap<>();
+    private final java.util.Set<String> experiments = new java.util.LinkedHashSet<>();
     private final List<ModelLoader> loaders = new ArrayList<>();
     private @Nullable Boolean discoverLoaders;
     private final List<RegistryListener> listeners = new ArrayList<>();
@@ -205,6 +221,20 @@ public interface ModelRegistry extends AutoCloseable {
       requireNonNull(spec, "spec");
       if (models.putIfAbsent(spec.name(), spec) != null) {
         throw new IllegalArgumentException("model " + spec.name() + " is declared twice");
+      }
+      return this;
+    }
+
+    /**
+     * Declares an experiment: its file {@code _experiments/<name>.json} is read from the store at start and
+     * at every poll, and {@link ModelRegistry#experiment(String)} assigns units to its variants. The models
+     * its variants name must be declared too. A missing or invalid file does not fail the build: it is
+     * reported, and read again at every poll.
+     */
+    public Builder experiment(String name) {
+      Names.requireModelName(name);
+      if (!experiments.add(name)) {
+        throw new IllegalArgumentException("experiment " + name + " is declared twice");
       }
       return this;
     }
@@ -486,6 +516,7 @@ public interface ModelRegistry extends AutoCloseable {
                   ? cacheDirectory
                   : Path.of(System.getProperty("java.io.tmpdir"), "model-registry"),
               List.copyOf(models.values()),
+              List.copyOf(experiments),
               List.copyOf(loaders),
               discoverLoaders == null || discoverLoaders,
               List.copyOf(listeners),

@@ -1,5 +1,6 @@
 package dev.modelregistry.internal;
 
+import dev.modelregistry.Experiment;
 import dev.modelregistry.Model;
 import dev.modelregistry.ModelNotFoundException;
 import dev.modelregistry.ModelRegistry;
@@ -39,6 +40,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
   private final RegistryContext ctx;
   private final Map<String, ModelController> controllers;
+  private final Map<String, ExperimentController> experiments;
   private final @Nullable ScheduledExecutorService ownScheduler;
   private final @Nullable ExecutorService ownLoader;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -54,6 +56,12 @@ public final class DefaultModelRegistry implements ModelRegistry {
       byName.put(spec.name(), new ModelController(spec, ctx, pipeline));
     }
     this.controllers = java.util.Collections.unmodifiableMap(byName);
+    Map<String, ExperimentController> experimentsByName = new LinkedHashMap<>();
+    for (String experiment : ctx.config().experiments()) {
+      experimentsByName.put(experiment, new ExperimentController(experiment, ctx,
+          model -> byName.containsKey(model) ? byName.get(model).handle : null));
+    }
+    this.experiments = java.util.Collections.unmodifiableMap(experimentsByName);
   }
 
   /** Builds, loads every declared model, and starts polling; closes what it started if that fails. */
@@ -92,8 +100,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
         controller.start();
       }
       ctx.retirement().start(registry::liveVersions);
+      for (ExperimentController experiment : registry.experiments.values()) {
+        ModelController.awaitQuietly(experiment.poll());
+      }
       for (ModelController controller : registry.controllers.values()) {
         controller.startPolling();
+      }
+      if (ctx.store() != null) {
+        registry.experiments.values().forEach(ExperimentController::startPolling);
       }
     } catch (RuntimeException | Error e) {
       registry.close();
@@ -139,11 +153,30 @@ public final class DefaultModelRegistry implements ModelRegistry {
   }
 
   @Override
+  public Experiment experiment(String name) {
+    ExperimentController experiment = experiments.get(name);
+    if (experiment == null) {
+      throw new IllegalArgumentException("experiment " + name + " is not declared in this registry (declared: "
+          + (experiments.isEmpty() ? "none" : String.join(", ", experiments.keySet())) + "); declare it with"
+          + " ModelRegistry.builder().experiment(\"" + name + "\")");
+    }
+    return experiment;
+  }
+
+  @Override
+  public Set<String> experiments() {
+    return experiments.keySet();
+  }
+
+  @Override
   public void refresh() {
     requireOpen();
     List<CompletableFuture<Void>> loads = new ArrayList<>();
     for (ModelController controller : controllers.values()) {
       loads.add(controller.poll(true).load());
+    }
+    for (ExperimentController experiment : experiments.values()) {
+      loads.add(experiment.poll());
     }
     for (CompletableFuture<Void> load : loads) {
       ModelController.awaitQuietly(load);
@@ -202,6 +235,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
         log.debug("a load was still running at close: {}", e.toString());
       }
     }
+    experiments.values().forEach(ExperimentController::stop);
     ctx.shadows().close();
     ctx.retirement().stop();
     ctx.retirement().awaitAll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));

@@ -19,6 +19,7 @@ public record RegistryConfig(
     @Nullable ModelStore fallback,
     Path cacheDirectory,
     List<ModelSpec> models,
+    List<String> experiments,
     List<ModelLoader> loaders,
     boolean discoverLoaders,
     List<RegistryListener> listeners,
@@ -45,6 +46,7 @@ public record RegistryConfig(
   /** Copies the lists. */
   public RegistryConfig {
     models = List.copyOf(models);
+    experiments = List.copyOf(experiments);
     loaders = List.copyOf(loaders);
     listeners = List.copyOf(listeners);
   }

@@ -40,6 +40,8 @@ public final class StorageFormat {
   public static final String CLAIM = ".claim.json";
   /** The folder of pointer history records. */
   public static final String HISTORY = "history";
+  /** The root folder of experiments: a name starting with {@code _} is never a model's. */
+  public static final String EXPERIMENTS = "_experiments";
 
   private StorageFormat() {}
 
@@ -84,6 +86,87 @@ public final class StorageFormat {
       return -1;
     }
     return Long.parseLong(objectName.substring(0, end));
+  }
+
+  /** The key of an experiment's file. */
+  public static String experimentKey(String name) {
+    return EXPERIMENTS + "/" + Names.requireModelName(name) + ".json";
+  }
+
+  /** The key of the history record of change {@code sequence} of an experiment. */
+  public static String experimentHistoryKey(String name, long sequence) {
+    return EXPERIMENTS + "/" + HISTORY + "/" + Names.requireModelName(name) + "-" + String.format("%012d", sequence)
+        + ".json";
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  /** Parses {@code _experiments/<name>.json}; its {@code name}, when present, must be the file's. */
+  public static dev.modelregistry.ExperimentDefinition parseExperiment(String name, byte[] content) {
+    String what = EXPERIMENTS + "/" + name + ".json";
+    ObjectNode node = Json.object(what, content);
+    try {
+      String declared = Json.optionalText(what, node, "name");
+      if (declared != null && !declared.equals(name)) {
+        throw new IllegalArgumentException("it names the experiment " + Names.quote(declared) + ", not " + name);
+      }
+      JsonNode enabled = node.get("enabled");
+      if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
+        throw new IllegalArgumentException("\"enabled\" must be true or false but is " + Json.describe(enabled));
+      }
+      JsonNode variants = node.get("variants");
+      if (!(variants instanceof ArrayNode array)) {
+        throw new IllegalArgumentException("\"variants\" must be an array of {\"name\", \"model\", \"weight\"}");
+      }
+      List<dev.modelregistry.ExperimentDefinition.Variant> list = new ArrayList<>();
+      for (JsonNode v : array) {
+        if (!(v instanceof ObjectNode variant)) {
+          throw new IllegalArgumentException("each variant must be an object");
+        }
+        JsonNode weight = variant.get("weight");
+        if (weight == null || !weight.canConvertToInt() || !weight.isIntegralNumber()) {
+          throw new IllegalArgumentException("variant " + Json.optionalText(what, variant, "name")
+              + " needs an integer \"weight\"");
+        }
+        list.add(new dev.modelregistry.ExperimentDefinition.Variant(Json.requiredText(what, variant, "name"),
+            Json.requiredText(what, variant, "model"), weight.intValue()));
+      }
+      return new dev.modelregistry.ExperimentDefinition(name, Json.optionalText(what, node, "salt"),
+          enabled == null || enabled.isNull() || enabled.booleanValue(), list);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(what)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Serializes an experiment, with who changed it, when and why. */
+  public static byte[] writeExperiment(dev.modelregistry.ExperimentDefinition experiment, String at, String by,
+      @Nullable String reason, long sequence) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("name", experiment.name());
+    putIfSet(node, "salt", experiment.salt());
+    node.put("enabled", experiment.enabled());
+    ArrayNode variants = node.putArray("variants");
+    for (dev.modelregistry.ExperimentDefinition.Variant v : experiment.variants()) {
+      variants.addObject().put("name", v.name()).put("model", v.model()).put("weight", v.weight());
+    }
+    node.put("updated_at", at);
+    node.put("updated_by", by);
+    putIfSet(node, "reason", reason);
+    node.put("sequence", sequence);
+    return Json.bytes(node);
+  }
+
+  /** The {@code sequence} of an experiment file, or 0. */
+  public static long experimentSequence(byte[] content) {
+    try {
+      JsonNode sequence = Json.object("experiment", content).get("sequence");
+      return sequence != null && sequence.canConvertToLong() ? Math.max(0, sequence.asLong()) : 0;
+    } catch (IllegalArgumentException e) {
+      return 0;
+    }
   }
 
   // ---------------------------------------------------------------- pointer
