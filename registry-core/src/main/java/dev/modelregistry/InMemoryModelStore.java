@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.modelregistry.internal.Sha256;
 import dev.modelregistry.spi.Listing;
 import dev.modelregistry.spi.ObjectRead;
+import dev.modelregistry.spi.StoreKeys;
 import dev.modelregistry.spi.WritableModelStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -101,7 +102,11 @@ public final class InMemoryModelStore implements WritableModelStore {
 
   @Override
   public Listing list(String folder) throws IOException {
-    enter(folder);
+    if (folder.isEmpty()) {
+      requests.incrementAndGet(); // the root
+    } else {
+      enter(folder);
+    }
     String prefix = folder.isEmpty() ? "" : folder + "/";
     TreeSet<String> folders = new TreeSet<>();
     Map<String, Long> files = new TreeMap<>();
@@ -161,9 +166,7 @@ public final class InMemoryModelStore implements WritableModelStore {
 
   private void enter(String key) {
     requests.incrementAndGet();
-    if (key.startsWith("/") || key.contains("..") || key.contains("\\") || key.chars().anyMatch(c -> c < 0x20)) {
-      throw new IllegalArgumentException("unsafe key " + key);
-    }
+    StoreKeys.requireSafeKey(key);
   }
 
   private static Entry entry(byte[] content) {

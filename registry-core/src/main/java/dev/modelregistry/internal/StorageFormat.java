@@ -8,8 +8,8 @@ import dev.modelregistry.Names;
 import dev.modelregistry.Pointer;
 import dev.modelregistry.PointerMove;
 import dev.modelregistry.VersionId;
+import dev.modelregistry.spi.StoreKeys;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,13 +149,10 @@ public final class StorageFormat {
     while (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    boolean unsafe = path.startsWith("/") || path.contains("\\") || path.contains("//")
-        || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
-        || Arrays.asList(path.split("/")).stream().anyMatch(s -> s.equals("..") || s.equals("."));
-    if (unsafe) {
+    if (!StoreKeys.isSafeKey(path)) {
       throw new IllegalArgumentException(
-          what + ": s3_prefix " + Names.quote(s3Prefix) + " is not a safe key prefix (it contains '..', '\\',"
-              + " an empty segment, a leading '/' or control characters); the pointer is refused");
+          what + ": s3_prefix " + Names.quote(s3Prefix) + " is not a safe key prefix (segments of [A-Za-z0-9_.-]"
+              + " separated by single '/', never '.' or '..'); the pointer is refused");
     }
     String expectedTail = model + "/" + version.value();
     String expected = storePrefix.filter(p -> !p.isEmpty()).map(p -> p + "/" + expectedTail).orElse(null);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.modelregistry.Names;
 import dev.modelregistry.spi.Listing;
 import dev.modelregistry.spi.ObjectRead;
+import dev.modelregistry.spi.StoreKeys;
 import dev.modelregistry.spi.WritableModelStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -211,22 +212,7 @@ public final class FilesystemModelStore implements WritableModelStore {
    * empty segments, control characters.
    */
   private Path resolve(String key) {
-    requireNonNull(key, "key");
-    boolean unsafe = key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("//")
-        || key.contains("\\") || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
-    if (!unsafe) {
-      for (String segment : key.split("/")) {
-        if (segment.equals("..") || segment.equals(".")) {
-          unsafe = true;
-          break;
-        }
-      }
-    }
-    Path path = root.resolve(key).normalize();
-    if (unsafe || !path.startsWith(root) || path.equals(root)) {
-      throw new IllegalArgumentException("key " + Names.quote(key) + " is not a safe path under " + root);
-    }
-    return path;
+    return root.resolve(StoreKeys.requireSafeKey(key));
   }
 
   private static Path writeTemporary(Path target, byte[] content) throws IOException {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.modelregistry.Names;
 import dev.modelregistry.spi.Listing;
 import dev.modelregistry.spi.ObjectRead;
+import dev.modelregistry.spi.StoreKeys;
 import dev.modelregistry.spi.WritableModelStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -435,29 +435,10 @@ public final class S3ModelStore implements WritableModelStore {
 
   // ------------------------------------------------------------------ internals
 
-  /**
-   * The object key of a store key: the prefix, then the key, which must be relative and stay inside the
-   * prefix (no {@code ..} or {@code .} segment, no leading, trailing or double {@code /}, no {@code \} or
-   * control character).
-   */
+  /** The object key of a store key: the prefix, then the key, which must be safe ({@link StoreKeys}). */
   private String objectKey(String key) {
     requireOpen();
-    requireNonNull(key, "key");
-    boolean unsafe = key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("//")
-        || key.contains("\\") || key.length() > 900 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
-    if (!unsafe) {
-      for (String segment : key.split("/")) {
-        if (segment.equals("..") || segment.equals(".")) {
-          unsafe = true;
-          break;
-        }
-      }
-    }
-    if (unsafe) {
-      throw new IllegalArgumentException(
-          "key " + Names.quote(key) + " is not a safe key under " + description
-              + " (relative, without '..', '.', '\\', empty segments or control characters)");
-    }
+    StoreKeys.requireSafeKey(key);
     return prefix.isEmpty() ? key : prefix + "/" + key;
   }
 
@@ -598,15 +579,7 @@ public final class S3ModelStore implements WritableModelStore {
     public Builder prefix(String prefix) {
       requireUnset(this.prefix, "prefix");
       requireNonNull(prefix, "prefix");
-      boolean bad = prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
-          || prefix.contains("\\") || prefix.length() > 512 || prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
-          || (!prefix.isEmpty() && Arrays.stream(prefix.split("/")).anyMatch(s -> s.equals("..") || s.equals(".")));
-      if (bad) {
-        throw new IllegalArgumentException("prefix " + Names.quote(prefix) + " is not a key prefix: expected"
-            + " segments separated by single '/', without leading or trailing '/', '..', '.', '\\' or control"
-            + " characters, for example models or ml/models");
-      }
-      this.prefix = prefix;
+      this.prefix = StoreKeys.requireSafePrefix(prefix);
       return this;
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelSource;
+import dev.modelregistry.Names;
 import dev.modelregistry.Pointer;
 import dev.modelregistry.PointerMove;
 import dev.modelregistry.Publication;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,15 +180,28 @@ public abstract class ModelStoreContract {
   }
 
   @Test
-  void unsafeKeysAreRefused() {
-    for (String key : List.of("../escape.json", "m/../../escape.json", "/etc/passwd", "m\\v1\\x", "m/v1/a\u0000b")) {
-      assertThatThrownBy(() -> store.read(key, null))
-          .as(key)
-          .isInstanceOfAny(IllegalArgumentException.class, IOException.class);
-      assertThatThrownBy(() -> store.create(key, bytes("x")))
-          .as(key)
-          .isInstanceOfAny(IllegalArgumentException.class, IOException.class);
+  void unsafeKeysAreRefusedByEveryOperation() throws IOException {
+    store.create("m/v1/model.json", bytes("{}"));
+    store.create("m/latest.json", bytes("{}"));
+    String tag = store.read("m/latest.json", null).tag();
+    for (UnsafeKeys.Case unsafe : UnsafeKeys.ALL) {
+      String key = unsafe.key();
+      Map<String, ThrowingCallable> operations = new LinkedHashMap<>();
+      operations.put("read", () -> store.read(key, null));
+      operations.put("open", () -> store.open(key).close());
+      if (!key.isEmpty()) { // list("") is the root
+        operations.put("list", () -> store.list(key));
+      }
+      operations.put("create", () -> store.create(key, bytes("x")));
+      operations.put("write", () -> store.write(key, new ByteArrayInputStream(bytes("x")), 1));
+      operations.put("replace", () -> store.replace(key, bytes("x"), tag));
+      operations.forEach((name, operation) -> assertThatThrownBy(operation)
+          .as("%s of %s (%s)", name, Names.quote(key), unsafe.why())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("is not a safe store key"));
     }
+    assertThat(store.read("m/v1/model.json", null).content()).as("nothing was overwritten").isEqualTo(bytes("{}"));
+    assertThat(store.list("m").folders()).containsExactly("v1");
   }
 
   @Test
