@@ -18,6 +18,7 @@ final class FaultyStore implements WritableModelStore {
 
   private final WritableModelStore delegate;
   private volatile @Nullable Fault fault;
+  private volatile @Nullable String bucket;
   final AtomicInteger pointerReads = new AtomicInteger();
 
   FaultyStore(WritableModelStore delegate) {
@@ -30,6 +31,16 @@ final class FaultyStore implements WritableModelStore {
 
   void failWith(@Nullable Fault fault) {
     this.fault = fault;
+  }
+
+  /** Reports {@code bucket} as the store's bucket, as an S3 store does. */
+  void onBucket(String bucket) {
+    this.bucket = bucket;
+  }
+
+  @Override
+  public java.util.Optional<String> bucketName() {
+    return java.util.Optional.ofNullable(bucket);
   }
 
   private void check(String operation, String key) throws IOException {

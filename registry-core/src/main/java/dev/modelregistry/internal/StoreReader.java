@@ -51,7 +51,7 @@ public final class StoreReader {
       return new PointerRead(read.status(), null, null, null);
     }
     try {
-      Pointer pointer = StorageFormat.parsePointer(model, read.content(), store.keyPrefix());
+      Pointer pointer = StorageFormat.parsePointer(model, read.content(), store.keyPrefix(), store.bucketName());
       return new PointerRead(read.status(), pointer, read.tag(), null);
     } catch (IllegalArgumentException e) {
       return new PointerRead(read.status(), null, read.tag(), e.getMessage() + " (" + where(StorageFormat.pointerKey(model)) + ")");

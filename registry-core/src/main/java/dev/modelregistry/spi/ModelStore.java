@@ -59,6 +59,16 @@ public interface ModelStore extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The S3 bucket this store reads, if it is on S3. A pointer whose {@code s3_prefix} is a full {@code
+   * s3://bucket/...} URI must name this bucket, or the pointer is refused; stores that are not on a bucket
+   * (a folder, the classpath) accept any bucket there, since a synchronized copy keeps the pointers of the
+   * bucket it came from.
+   */
+  default Optional<String> bucketName() {
+    return Optional.empty();
+  }
+
   /** Releases what the store owns; a store never closes a client it was given. */
   @Override
   default void close() throws IOException {}

@@ -406,6 +406,11 @@ public final class S3ModelStore implements WritableModelStore {
     return prefix.isEmpty() ? Optional.empty() : Optional.of(prefix);
   }
 
+  @Override
+  public Optional<String> bucketName() {
+    return Optional.of(bucket);
+  }
+
   /**
    * Closes the store, and the client if this store built it; a client given to the builder is left open.
    * Closing twice does nothing.
