@@ -109,7 +109,7 @@ public final class InMemoryModelStore implements WritableModelStore {
     }
     String prefix = folder.isEmpty() ? "" : folder + "/";
     TreeSet<String> folders = new TreeSet<>();
-    Map<String, Long> files = new TreeMap<>();
+    Map<String, Entry> files = new TreeMap<>();
     for (Map.Entry<String, Entry> e : objects.tailMap(prefix).entrySet()) {
       if (!e.getKey().startsWith(prefix)) {
         break;
@@ -119,11 +119,11 @@ public final class InMemoryModelStore implements WritableModelStore {
       if (slash >= 0) {
         folders.add(rest.substring(0, slash));
       } else {
-        files.put(rest, (long) e.getValue().content.length);
+        files.put(rest, e.getValue());
       }
     }
     List<Listing.Entry> entries = new ArrayList<>();
-    files.forEach((name, size) -> entries.add(new Listing.Entry(name, size)));
+    files.forEach((name, e) -> entries.add(new Listing.Entry(name, e.content.length, e.tag)));
     return new Listing(List.copyOf(folders), entries);
   }
 

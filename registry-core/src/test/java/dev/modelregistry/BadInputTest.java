@@ -219,6 +219,24 @@ class BadInputTest extends RegistryHarness {
   }
 
   @Test
+  void aScriptVersionRewrittenWithContentOfTheSameSizeIsFetchedAgain() {
+    byte[] first = LinearModel.constant(2, 3).toJson();
+    byte[] fixed = LinearModel.constant(3, 3).toJson();
+    assertThat(fixed).hasSameSizeAs(first);
+    ModelRegistry registry = serving();
+    memory.put(MODEL + "/v2/model.json", first);
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}"));
+    registry.refresh();
+    assertThat(registry.current(MODEL).predict(row())).containsExactly(2f);
+    registry.close();
+
+    memory.put(MODEL + "/v2/model.json", fixed); // same name, same size, other bytes
+    ModelRegistry restarted = start();
+    assertThat(restarted.current(MODEL).version()).isEqualTo("v2");
+    assertThat(restarted.current(MODEL).predict(row())).as("the fixed upload, not the cached copy").containsExactly(3f);
+  }
+
+  @Test
   void aPointerThatDisappearsIsReportedWhileTheVersionServesOn() {
     ModelRegistry registry = serving();
     memory.delete(POINTER);

@@ -218,14 +218,15 @@ public final class S3ModelStore implements WritableModelStore {
         ListObjectsV2Response page = client.listObjectsV2(request.continuationToken(token).build());
         for (CommonPrefix common : page.commonPrefixes()) {
           String name = childName(common.prefix(), listed);
-          if (name.endsWith("/") && name.length() > 1) {
-            folders.add(name.substring(0, name.length() - 1));
+          String folderName = name.endsWith("/") ? name.substring(0, name.length() - 1) : "";
+          if (StoreKeys.isSafeKey(folderName) && !folderName.contains("/")) {
+            folders.add(folderName);
           }
         }
         for (S3Object object : page.contents()) {
           String name = childName(object.key(), listed);
           if (!name.isEmpty() && !name.contains("/")) {
-            objects.add(new Listing.Entry(name, object.size() == null ? 0 : object.size()));
+            objects.add(new Listing.Entry(name, object.size() == null ? 0 : object.size(), object.eTag()));
           }
         }
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;

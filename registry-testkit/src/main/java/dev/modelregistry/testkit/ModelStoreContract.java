@@ -3,6 +3,7 @@ package dev.modelregistry.testkit;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
@@ -141,7 +142,8 @@ public abstract class ModelStoreContract {
     byte[] content = randomBytes(largeObjectSize(), 3);
     store.write("m/v1/model.onnx", new ByteArrayInputStream(content), content.length);
     assertThat(readAll("m/v1/model.onnx")).isEqualTo(content);
-    assertThat(store.list("m/v1").objects()).containsExactly(new Listing.Entry("model.onnx", content.length));
+    assertThat(store.list("m/v1").objects()).extracting(Listing.Entry::name, Listing.Entry::size)
+        .containsExactly(tuple("model.onnx", (long) content.length));
   }
 
   /** The size of the object in {@link #largeObjectsRoundTrip()}; a store with multipart uploads may raise it. */
@@ -169,8 +171,21 @@ public abstract class ModelStoreContract {
 
     Listing v1 = store.list("m/v1");
     assertThat(v1.folders()).isEmpty();
-    assertThat(v1.objects()).containsExactlyInAnyOrder(
-        new Listing.Entry("model.json", 5), new Listing.Entry("schema.json", 2));
+    assertThat(v1.objects()).extracting(Listing.Entry::name, Listing.Entry::size)
+        .containsExactlyInAnyOrder(tuple("model.json", 5L), tuple("schema.json", 2L));
+  }
+
+  @Test
+  void aRewriteOfTheSameSizeChangesTheListedChangeTag() throws IOException {
+    store.write("m/v1/model.json", new ByteArrayInputStream(bytes("first")), 5);
+    Listing.Entry before = store.list("m/v1").objects().get(0);
+    store.write("m/v1/model.json", new ByteArrayInputStream(bytes("fixed")), 5);
+    Listing.Entry after = store.list("m/v1").objects().get(0);
+    assertThat(after.size()).isEqualTo(before.size());
+    if (before.tag().isPresent()) {
+      assertThat(after.tag()).as("a store that gives change tags changes them with the content")
+          .isPresent().isNotEqualTo(before.tag());
+    }
   }
 
   @Test
