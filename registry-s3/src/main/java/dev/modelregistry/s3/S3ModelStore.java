@@ -470,6 +470,12 @@ public final class S3ModelStore implements WritableModelStore {
 
   /** Reads a small object's answer whole and closes it; aborts the connection if that fails. */
   private byte[] readWhole(ResponseInputStream<GetObjectResponse> in, String objectKey) throws IOException {
+    Long announced = in.response().contentLength();
+    if (announced != null && announced > MAX_READ_SIZE) {
+      in.abort();
+      in.close();
+      throw tooLargeToRead(objectKey, Long.toString(announced));
+    }
     byte[] content;
     try (in) {
       content = in.readNBytes(MAX_READ_SIZE + 1);
@@ -485,10 +491,15 @@ public final class S3ModelStore implements WritableModelStore {
       throw S3Failures.translate("reading", where(objectKey), "s3:GetObject", e);
     }
     if (content.length > MAX_READ_SIZE) {
-      throw new IOException("reading " + where(objectKey) + " failed: it is larger than " + MAX_READ_SIZE
-          + " bytes, far more than a pointer, manifest or metadata file holds; check what wrote it");
+      throw tooLargeToRead(objectKey, "more than " + MAX_READ_SIZE);
     }
     return content;
+  }
+
+  private IOException tooLargeToRead(String objectKey, String size) {
+    return new IOException("reading " + where(objectKey) + " failed: it is " + size + " bytes, more than the "
+        + MAX_READ_SIZE + " bytes this store reads whole; a pointer, manifest or history record is far smaller:"
+        + " check what wrote it");
   }
 
   private byte[] readExactly(InputStream content, int count, String objectKey, long length) throws IOException {
