@@ -237,6 +237,20 @@ class BadInputTest extends RegistryHarness {
   }
 
   @Test
+  void aScriptVersionWhoseFileGrowsWhileItIsCopiedIsRefused() {
+    ModelRegistry registry = serving();
+    byte[] model = LinearModel.constant(2, 3).toJson();
+    memory.put(MODEL + "/v2/model.json", model);
+    store.onOpen((key, in) -> key.endsWith("/v2/model.json")
+        ? new java.io.SequenceInputStream(in, new java.io.ByteArrayInputStream(utf8("    \n"))) // still valid JSON
+        : in);
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}"));
+    assertThat(failureAfterRefresh(registry))
+        .contains("faulty:memory/" + MODEL + "/v2/model.json grew past its listed size of " + model.length + " bytes"
+            + " while it was copied");
+  }
+
+  @Test
   void aPointerThatDisappearsIsReportedWhileTheVersionServesOn() {
     ModelRegistry registry = serving();
     memory.delete(POINTER);

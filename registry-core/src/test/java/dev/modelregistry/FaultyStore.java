@@ -19,6 +19,7 @@ final class FaultyStore implements WritableModelStore {
   private final WritableModelStore delegate;
   private volatile @Nullable Fault fault;
   private volatile @Nullable String bucket;
+  private volatile java.util.function.BiFunction<String, InputStream, InputStream> opened = (key, in) -> in;
   final AtomicInteger pointerReads = new AtomicInteger();
 
   FaultyStore(WritableModelStore delegate) {
@@ -31,6 +32,11 @@ final class FaultyStore implements WritableModelStore {
 
   void failWith(@Nullable Fault fault) {
     this.fault = fault;
+  }
+
+  /** Hands out what {@code opened} makes of each opened stream: a file that grows while it is read. */
+  void onOpen(java.util.function.BiFunction<String, InputStream, InputStream> opened) {
+    this.opened = opened;
   }
 
   /** Reports {@code bucket} as the store's bucket, as an S3 store does. */
@@ -63,7 +69,7 @@ final class FaultyStore implements WritableModelStore {
   @Override
   public InputStream open(String key) throws IOException {
     check("open", key);
-    return delegate.open(key);
+    return opened.apply(key, delegate.open(key));
   }
 
   @Override

@@ -24,7 +24,9 @@ class StoreKeysTest {
         .hasMessageStartingWith("key '")
         .hasMessageContaining("is not a safe store key")
         .hasMessageNotContaining("\u0000")
-        .hasMessageNotContaining("\n");
+        .hasMessageNotContaining("\n")
+        .hasMessageNotContaining("\u0085")
+        .hasMessageNotContaining("\u202E");
     if (!unsafe.key().isEmpty()) {
       assertThatThrownBy(() -> StoreKeys.requireSafePrefix(unsafe.key()))
           .isInstanceOf(IllegalArgumentException.class)
