@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Keys are relative to the store root and use {@code /} as separator, for example {@code
  * t20_win_predictor/latest.json} or {@code t20_win_predictor/v3/model.ubj}. The registry builds every key
  * from validated names, so keys never contain {@code ..}, a leading {@code /} or control characters; an
- * implementation should still refuse such keys. The storage format is implemented on top of these
- * operations by the core; an implementation only moves bytes.
+ * implementation must still check each key with {@link StoreKeys#requireSafeKey} before touching anything,
+ * so every store refuses the same keys. The storage format is implemented on top of these operations by
+ * the core; an implementation only moves bytes.
  *
  * <p>Implementations must be thread-safe. Methods throw {@link IOException} when the store cannot answer
  * (unreachable, access denied, timed out); a missing object is not an error for {@link #read} and {@link
