@@ -86,7 +86,9 @@ public final class StoreKeys {
       if (c == '/') {
         String segment = key.substring(segmentStart, i);
         if (segment.isEmpty()) {
-          return i == 0 ? "it starts with '/'" : i == key.length() ? "it ends with '/'" : "it has an empty segment ('//')";
+          return i == 0 ? "it starts with '/'"
+              : i == key.length() ? "it ends with '/'"
+              : "it has an empty segment ('//')";
         }
         if (segment.equals(".") || segment.equals("..")) {
           return "it has a '" + segment + "' segment";

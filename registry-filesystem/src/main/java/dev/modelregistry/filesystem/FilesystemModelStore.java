@@ -147,14 +147,14 @@ public final class FilesystemModelStore implements WritableModelStore {
     if (target == null) {
       throw new NoSuchFileException(where(key), null, "no such file");
     }
-    target.requireRegularFile();
-    long size = target.attributes.size();
+    requireRegularFile(target);
+    long size = target.attributes().size();
     if (size > maxArtifactSize) {
       throw new IOException(where(key) + " is " + size + " bytes, more than the " + maxArtifactSize
           + " bytes this store hands out (maxArtifactSize); the file was not opened. If it is a real model,"
           + " raise maxArtifactSize; if not (a sparse or runaway file), remove it");
     }
-    InputStream in = Files.newInputStream(target.real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    InputStream in = Files.newInputStream(target.real(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     return new BoundedInputStream(in, maxArtifactSize, where(key));
   }
 
@@ -169,10 +169,10 @@ public final class FilesystemModelStore implements WritableModelStore {
       dir = realRoot;
     } else {
       Target target = inspect(folder);
-      if (target == null || !target.attributes.isDirectory()) {
+      if (target == null || !target.attributes().isDirectory()) {
         return Listing.EMPTY;
       }
-      dir = target.real;
+      dir = target.real();
     }
     List<String> folders = new ArrayList<>();
     List<Listing.Entry> objects = new ArrayList<>();
@@ -335,29 +335,26 @@ public final class FilesystemModelStore implements WritableModelStore {
     return new Target(key, real, Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** A key's file on disk: its real path and its attributes, read without following links. */
-  private final class Target {
-    final String key;
-    final Path real;
-    final BasicFileAttributes attributes;
+  /**
+   * A key's file on disk.
+   *
+   * @param key the key
+   * @param real its real path, links resolved
+   * @param attributes its attributes, read without following links
+   */
+  private record Target(String key, Path real, BasicFileAttributes attributes) {}
 
-    Target(String key, Path real, BasicFileAttributes attributes) {
-      this.key = key;
-      this.real = real;
-      this.attributes = attributes;
+  /** Throws unless {@code target} is a regular file: checked before opening, as opening a named pipe blocks. */
+  private Target requireRegularFile(Target target) throws IOException {
+    if (target.attributes().isDirectory()) {
+      throw new IOException(where(target.key()) + " is a folder, not a file; remove it or put the file in its place");
     }
-
-    /** Throws unless this is a regular file: checked before opening, as opening a named pipe blocks. */
-    void requireRegularFile() throws IOException {
-      if (attributes.isDirectory()) {
-        throw new IOException(where(key) + " is a folder, not a file; remove it or put the file in its place");
-      }
-      if (!attributes.isRegularFile()) {
-        throw new IOException(where(key) + " is " + kind(real) + ", not a regular file; the store opens only"
-            + " regular files (a named pipe would block the reader, a device never ends): replace it with the"
-            + " file itself");
-      }
+    if (!target.attributes().isRegularFile()) {
+      throw new IOException(where(target.key()) + " is " + kind(target.real()) + ", not a regular file; the store"
+          + " opens only regular files (a named pipe would block the reader, a device never ends): replace it"
+          + " with the file itself");
     }
+    return target;
   }
 
   /**
@@ -370,13 +367,13 @@ public final class FilesystemModelStore implements WritableModelStore {
     if (target == null) {
       return null;
     }
-    target.requireRegularFile();
-    long size = target.attributes.size();
+    requireRegularFile(target);
+    long size = target.attributes().size();
     if (size > maxReadSize) {
       throw tooLargeToRead(key, Long.toString(size));
     }
     byte[] content;
-    try (InputStream in = Files.newInputStream(target.real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (InputStream in = Files.newInputStream(target.real(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       content = in.readNBytes((int) maxReadSize + 1);
     } catch (NoSuchFileException e) {
       return null; // deleted since
@@ -441,7 +438,12 @@ public final class FilesystemModelStore implements WritableModelStore {
     return "a special file";
   }
 
-  /** Changes whenever the file may have: its size, modification time and identity (inode). */
+  /**
+   * Changes whenever the file may have: its size, modification time and identity (inode). A file renamed
+   * into place (as publishers, {@code cp} to a temporary name, {@code rsync} and editors do) always gets a
+   * new inode; one overwritten in place at the same size within the file system's timestamp granularity
+   * (a few milliseconds) keeps its tag.
+   */
   private static String changeTag(BasicFileAttributes attributes) {
     return attributes.size() + "-" + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS)
         + (attributes.fileKey() == null ? "" : "-" + attributes.fileKey());
