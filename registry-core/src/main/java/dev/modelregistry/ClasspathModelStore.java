@@ -6,6 +6,7 @@ import dev.modelregistry.internal.Sha256;
 import dev.modelregistry.spi.Listing;
 import dev.modelregistry.spi.ModelStore;
 import dev.modelregistry.spi.ObjectRead;
+import dev.modelregistry.spi.StoreKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
@@ -57,9 +58,7 @@ public final class ClasspathModelStore implements ModelStore {
     requireNonNull(root, "root");
     requireNonNull(classLoader, "classLoader");
     String normalized = root.replaceAll("^/+|/+$", "");
-    if (normalized.contains("..") || normalized.contains("\\")) {
-      throw new IllegalArgumentException("classpath root " + Names.quote(root) + " must not contain '..' or '\\'");
-    }
+    StoreKeys.requireSafePrefix(normalized);
     return new ClasspathModelStore(normalized, classLoader);
   }
 
@@ -88,7 +87,7 @@ public final class ClasspathModelStore implements ModelStore {
 
   @Override
   public Listing list(String folder) throws IOException {
-    String prefix = resource(folder);
+    String prefix = folder.isEmpty() ? root : resource(folder);
     TreeSet<String> folders = new TreeSet<>();
     Map<String, Long> objects = new TreeMap<>();
     Enumeration<URL> urls = classLoader.getResources(prefix);
@@ -120,9 +119,7 @@ public final class ClasspathModelStore implements ModelStore {
   }
 
   private String resource(String key) {
-    if (key.startsWith("/") || key.contains("..") || key.contains("\\") || key.chars().anyMatch(c -> c < 0x20)) {
-      throw new IllegalArgumentException("unsafe key " + Names.quote(key));
-    }
+    StoreKeys.requireSafeKey(key);
     return root.isEmpty() ? key : root + "/" + key;
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.modelregistry.internal.Sha256;
 import dev.modelregistry.spi.Listing;
 import dev.modelregistry.spi.ObjectRead;
+import dev.modelregistry.spi.StoreKeys;
 import dev.modelregistry.spi.WritableModelStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -101,10 +102,14 @@ public final class InMemoryModelStore implements WritableModelStore {
 
   @Override
   public Listing list(String folder) throws IOException {
-    enter(folder);
+    if (folder.isEmpty()) {
+      requests.incrementAndGet(); // the root
+    } else {
+      enter(folder);
+    }
     String prefix = folder.isEmpty() ? "" : folder + "/";
     TreeSet<String> folders = new TreeSet<>();
-    Map<String, Long> files = new TreeMap<>();
+    Map<String, Entry> files = new TreeMap<>();
     for (Map.Entry<String, Entry> e : objects.tailMap(prefix).entrySet()) {
       if (!e.getKey().startsWith(prefix)) {
         break;
@@ -114,11 +119,11 @@ public final class InMemoryModelStore implements WritableModelStore {
       if (slash >= 0) {
         folders.add(rest.substring(0, slash));
       } else {
-        files.put(rest, (long) e.getValue().content.length);
+        files.put(rest, e.getValue());
       }
     }
     List<Listing.Entry> entries = new ArrayList<>();
-    files.forEach((name, size) -> entries.add(new Listing.Entry(name, size)));
+    files.forEach((name, e) -> entries.add(new Listing.Entry(name, e.content.length, e.tag)));
     return new Listing(List.copyOf(folders), entries);
   }
 
@@ -161,9 +166,7 @@ public final class InMemoryModelStore implements WritableModelStore {
 
   private void enter(String key) {
     requests.incrementAndGet();
-    if (key.startsWith("/") || key.contains("..") || key.contains("\\") || key.chars().anyMatch(c -> c < 0x20)) {
-      throw new IllegalArgumentException("unsafe key " + key);
-    }
+    StoreKeys.requireSafeKey(key);
   }
 
   private static Entry entry(byte[] content) {

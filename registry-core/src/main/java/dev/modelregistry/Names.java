@@ -71,8 +71,9 @@ public final class Names {
   }
 
   /**
-   * Quotes a value read from a file for an error message: control characters are escaped so a log line
-   * stays one line, and long values are cut at 200 characters.
+   * Quotes a value read from a file for an error message: control characters (C0, DEL, C1) are escaped so a
+   * log line stays one line, bidirectional controls are escaped so a line reads as it is stored, and long
+   * values are cut at 200 characters.
    */
   public static String quote(@Nullable String value) {
     if (value == null) {
@@ -81,7 +82,7 @@ public final class Names {
     StringBuilder out = new StringBuilder(value.length() + 2).append('\'');
     for (int i = 0; i < value.length() && i < 200; i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);

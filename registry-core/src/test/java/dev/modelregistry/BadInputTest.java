@@ -118,6 +118,67 @@ class BadInputTest extends RegistryHarness {
   }
 
   @Test
+  void aPointerWhoseS3PrefixNamesAnotherBucketIsRefusedByAStoreOnABucket() {
+    store.onBucket("cricksy-ml-models");
+    ModelRegistry registry = serving();
+    publish(2);
+    memory.put(POINTER, utf8("{\"version\": \"v2\", \"s3_prefix\": \"s3://other-bucket/t20_win_predictor/v2\"}"));
+    assertThat(failureAfterRefresh(registry))
+        .contains("s3_prefix 's3://other-bucket/t20_win_predictor/v2' names the bucket 'other-bucket'")
+        .contains("this store reads the bucket cricksy-ml-models")
+        .contains("the pointer is refused");
+
+    memory.put(POINTER, utf8("{\"version\": \"v2\", \"s3_prefix\": \"s3://cricksy-ml-models/t20_win_predictor/v2\"}"));
+    registry.refresh();
+    assertThat(registry.current(MODEL).version()).isEqualTo("v2");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "{\"version\": \"v2\"}{\"version\": \"v3\"}",
+      "{\"version\": \"v2\"} {\"version\": \"v3\"}\n",
+      "{\"version\": \"v2\"}\n[]",
+      "{\"version\": \"v2\"} 3"})
+  void aPointerWithContentAfterItsValueIsRefused(String content) {
+    ModelRegistry registry = serving();
+    publish(2);
+    publish(3);
+    memory.put(POINTER, utf8(content));
+    assertThat(failureAfterRefresh(registry))
+        .contains("latest.json has more content after its JSON value")
+        .contains("a file holds exactly one JSON value");
+  }
+
+  @Test
+  void aPointerWithAFieldGivenTwiceIsRefused() {
+    ModelRegistry registry = serving();
+    publish(2);
+    publish(3);
+    memory.put(POINTER, utf8("{\"version\": \"v2\", \"version\": \"v3\"}"));
+    assertThat(failureAfterRefresh(registry))
+        .contains("latest.json has the field 'version' more than once")
+        .contains("which one is meant is unclear");
+  }
+
+  @Test
+  void aManifestWithContentAfterItsValueOrAFieldGivenTwiceIsRefused() {
+    ModelRegistry registry = serving();
+    publish(2);
+    String manifest = new String(memory.get(MODEL + "/v2/manifest.json"), UTF_8);
+    memory.put(MODEL + "/v2/manifest.json", utf8(manifest + "{}"));
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}"));
+    assertThat(failureAfterRefresh(registry))
+        .contains("v2/manifest.json has more content after its JSON value");
+
+    publish(3);
+    String third = new String(memory.get(MODEL + "/v3/manifest.json"), UTF_8);
+    memory.put(MODEL + "/v3/manifest.json", utf8(third.replaceFirst("\\{", "{\"format\": \"onnx\",")));
+    memory.put(POINTER, utf8("{\"version\": \"v3\"}"));
+    assertThat(failureAfterRefresh(registry))
+        .contains("v3/manifest.json has the field 'format' more than once");
+  }
+
+  @Test
   void aPointerAsWrittenByExistingS3ScriptsIsFollowed() {
     ModelRegistry registry = serving();
     publish(2);
@@ -155,6 +216,38 @@ class BadInputTest extends RegistryHarness {
     registry.refresh();
     assertThat(registry.current(MODEL).version()).isEqualTo("v2");
     assertThat(registry.current(MODEL).predict(row())).containsExactly(2f);
+  }
+
+  @Test
+  void aScriptVersionRewrittenWithContentOfTheSameSizeIsFetchedAgain() {
+    byte[] first = LinearModel.constant(2, 3).toJson();
+    byte[] fixed = LinearModel.constant(3, 3).toJson();
+    assertThat(fixed).hasSameSizeAs(first);
+    ModelRegistry registry = serving();
+    memory.put(MODEL + "/v2/model.json", first);
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}"));
+    registry.refresh();
+    assertThat(registry.current(MODEL).predict(row())).containsExactly(2f);
+    registry.close();
+
+    memory.put(MODEL + "/v2/model.json", fixed); // same name, same size, other bytes
+    ModelRegistry restarted = start();
+    assertThat(restarted.current(MODEL).version()).isEqualTo("v2");
+    assertThat(restarted.current(MODEL).predict(row())).as("the fixed upload, not the cached copy").containsExactly(3f);
+  }
+
+  @Test
+  void aScriptVersionWhoseFileGrowsWhileItIsCopiedIsRefused() {
+    ModelRegistry registry = serving();
+    byte[] model = LinearModel.constant(2, 3).toJson();
+    memory.put(MODEL + "/v2/model.json", model);
+    store.onOpen((key, in) -> key.endsWith("/v2/model.json")
+        ? new java.io.SequenceInputStream(in, new java.io.ByteArrayInputStream(utf8("    \n"))) // still valid JSON
+        : in);
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}"));
+    assertThat(failureAfterRefresh(registry))
+        .contains("faulty:memory/" + MODEL + "/v2/model.json grew past its listed size of " + model.length + " bytes"
+            + " while it was copied");
   }
 
   @Test

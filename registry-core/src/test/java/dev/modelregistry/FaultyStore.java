@@ -18,6 +18,8 @@ final class FaultyStore implements WritableModelStore {
 
   private final WritableModelStore delegate;
   private volatile @Nullable Fault fault;
+  private volatile @Nullable String bucket;
+  private volatile java.util.function.BiFunction<String, InputStream, InputStream> opened = (key, in) -> in;
   final AtomicInteger pointerReads = new AtomicInteger();
 
   FaultyStore(WritableModelStore delegate) {
@@ -44,6 +46,21 @@ final class FaultyStore implements WritableModelStore {
     this.hook = hook;
   }
 
+  /** Hands out what {@code opened} makes of each opened stream: a file that grows while it is read. */
+  void onOpen(java.util.function.BiFunction<String, InputStream, InputStream> opened) {
+    this.opened = opened;
+  }
+
+  /** Reports {@code bucket} as the store's bucket, as an S3 store does. */
+  void onBucket(String bucket) {
+    this.bucket = bucket;
+  }
+
+  @Override
+  public java.util.Optional<String> bucketName() {
+    return java.util.Optional.ofNullable(bucket);
+  }
+
   private void check(String operation, String key) throws IOException {
     Hook h = hook;
     if (h != null) {
@@ -68,7 +85,7 @@ final class FaultyStore implements WritableModelStore {
   @Override
   public InputStream open(String key) throws IOException {
     check("open", key);
-    return delegate.open(key);
+    return opened.apply(key, delegate.open(key));
   }
 
   @Override

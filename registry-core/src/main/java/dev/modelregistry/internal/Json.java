@@ -1,21 +1,31 @@
 package dev.modelregistry.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one JSON mapper of the core and the helpers that read fields with clear messages. Thread-safe.
+ *
+ * <p>Parsing is strict where leniency would let a file mean two things: a field given twice ({@code
+ * {"version": "v2", "version": "v3"}}) and content after the value ({@code {"version": "v2"}{"version":
+ * "v3"}}) are refused, since one reader would take the first and another the last.
  */
 final class Json {
 
-  static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .build();
 
   private Json() {}
 
@@ -43,9 +53,20 @@ final class Json {
         throw new IllegalArgumentException(what + " is empty");
       }
       return node;
-    } catch (JsonProcessingException e) {
+    } catch (MismatchedInputException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+        throw new IllegalArgumentException(what + " has more content after its JSON value, at " + location(e)
+            + ": a file holds exactly one JSON value (was it written twice, or appended to?); it is refused", e);
+      }
       throw new IllegalArgumentException(
           what + " is not valid JSON: " + e.getOriginalMessage() + " at " + location(e), e);
+    } catch (JsonProcessingException e) {
+      String message = String.valueOf(e.getOriginalMessage());
+      if (message.startsWith("Duplicate field ")) {
+        throw new IllegalArgumentException(what + " has the field " + message.substring("Duplicate field ".length())
+            + " more than once, at " + location(e) + ": which one is meant is unclear, so it is refused", e);
+      }
+      throw new IllegalArgumentException(what + " is not valid JSON: " + message + " at " + location(e), e);
     } catch (IOException e) {
       throw new IllegalArgumentException(what + " could not be parsed: " + e.getMessage(), e);
     }

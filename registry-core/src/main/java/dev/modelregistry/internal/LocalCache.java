@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -106,9 +107,10 @@ final class LocalCache {
     }
     StoreReader.VersionContents contents = reader.describe(model, version);
     if (cached.isPresent()) {
-      // A version without a manifest may still be arriving (a script uploads files one by one): reuse the
-      // copy only while the store lists exactly the files it has.
-      if (contents.state() == VersionInfo.State.UNVERIFIED && sameFiles(contents.files(), cached.get().entries())) {
+      // A version without a manifest may still be arriving (a script uploads files one by one) or be fixed
+      // in place: reuse the copy only while the store lists exactly the files it has, with the same sizes
+      // and change tags.
+      if (contents.state() == VersionInfo.State.UNVERIFIED && sameFiles(contents.files(), cached.get())) {
         return cached.get();
       }
       log.debug("model {} {}: the store's files differ from the cached unverified copy; fetching again", model, version);
@@ -136,22 +138,25 @@ final class LocalCache {
     Path staging = Files.createTempDirectory(stagingRoot, version.value() + "-");
     try {
       List<Manifest.FileEntry> verified = new ArrayList<>();
+      Map<String, String> changeTags = new TreeMap<>();
       long bytes = 0;
       for (Listing.Entry file : contents.files()) {
         Manifest.FileEntry expected = contents.manifest() == null
             ? null : contents.manifest().file(file.name()).orElseThrow();
-        Manifest.FileEntry got = download(reader, model, version, file.name(), staging, expected);
+        Manifest.FileEntry got = download(reader, model, version, file, staging, expected);
         verified.add(got);
+        file.tag().ifPresent(tag -> changeTags.put(file.name(), tag));
         bytes += got.size();
       }
       if (contents.manifestBytes() != null) {
         Files.write(staging.resolve(StorageFormat.MANIFEST), contents.manifestBytes());
       }
-      writeRecord(staging, model, version, contents.manifest() != null, verified);
+      writeRecord(staging, model, version, contents.manifest() != null, verified, changeTags);
       Path target = modelDir.resolve(version.value());
       Files.createDirectories(modelDir);
       moveIntoPlace(staging, target);
-      CachedVersion result = open(model, version, target, verified, contents.manifest() != null, bytes);
+      CachedVersion result =
+          open(model, version, target, verified, changeTags, contents.manifest() != null, bytes);
       log.debug("model {} {}: {} bytes downloaded and verified into {}", model, version, bytes, target);
       return result;
     } finally {
@@ -159,12 +164,17 @@ final class LocalCache {
     }
   }
 
-  private static boolean sameFiles(List<Listing.Entry> listed, List<Manifest.FileEntry> cached) {
-    if (listed.size() != cached.size()) {
+  /**
+   * Whether the store lists the files of the cached copy: the same names and sizes, and the same change
+   * tags where the store gives them (a copy recorded without a tag never matches a listing with one).
+   */
+  private static boolean sameFiles(List<Listing.Entry> listed, CachedVersion cached) {
+    if (listed.size() != cached.entries().size()) {
       return false;
     }
     for (Listing.Entry file : listed) {
-      boolean found = cached.stream().anyMatch(c -> c.name().equals(file.name()) && c.size() == file.size());
+      boolean found = cached.entries().stream().anyMatch(c -> c.name().equals(file.name()) && c.size() == file.size())
+          && file.tag().map(tag -> tag.equals(cached.changeTags().get(file.name()))).orElse(true);
       if (!found) {
         return false;
       }
@@ -191,7 +201,11 @@ final class LocalCache {
         return Optional.empty();
       }
       List<Manifest.FileEntry> files = new ArrayList<>();
+      Map<String, String> changeTags = new TreeMap<>();
       for (JsonNode f : node.withArray("files")) {
+        if (f.hasNonNull("change_tag")) {
+          changeTags.put(f.path("name").asText(), f.path("change_tag").asText());
+        }
         Manifest.FileEntry expected =
             new Manifest.FileEntry(f.path("name").asText(), f.path("size").asLong(), f.path("sha256").asText());
         Path file = dir.resolve(expected.name());
@@ -202,7 +216,7 @@ final class LocalCache {
         }
         files.add(expected);
       }
-      return Optional.of(open(model, version, dir, files, verified, 0));
+      return Optional.of(open(model, version, dir, files, changeTags, verified, 0));
     } catch (IllegalArgumentException | UncheckedIOException | ModelLoadException e) {
       log.warn("model {} {}: cached copy in {} is damaged ({}); discarding it", model, version, dir, e.getMessage());
       deleteRecursively(dir);
@@ -292,25 +306,31 @@ final class LocalCache {
       StoreReader reader,
       String model,
       VersionId version,
-      String name,
+      Listing.Entry file,
       Path staging,
       Manifest.@Nullable FileEntry expected)
       throws IOException {
+    String name = file.name();
     String key = StorageFormat.fileKey(model, version, name);
     Path target = staging.resolve(Names.requireFileName(name));
+    // Never copy more than the manifest says, or, without one, than the store listed: a file that grows
+    // while it is copied (or a device that never ends) is an error, not a download without end.
+    long limit = expected != null ? expected.size() : file.size();
     Sha256.Copied copied;
     try (InputStream in = reader.store().open(key);
         OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
-      copied = Sha256.copy(in, out, expected == null ? Long.MAX_VALUE : expected.size());
+      copied = Sha256.copy(in, out, limit);
     } catch (NoSuchFileException e) {
       throw new ModelLoadException(model, version.value(),
           (expected != null ? "manifest.json lists " + name + " but " : "")
               + reader.where(key) + " does not exist; the version is not loaded", e);
     } catch (IOException e) {
-      if (expected != null && String.valueOf(e.getMessage()).startsWith("more than the expected")) {
-        throw new ModelLoadException(model, version.value(),
-            "manifest.json lists " + name + " with " + expected.size() + " bytes but " + reader.where(key)
-                + " is larger; the version is not loaded", e);
+      if (String.valueOf(e.getMessage()).startsWith("more than the expected")) {
+        throw new ModelLoadException(model, version.value(), expected != null
+            ? "manifest.json lists " + name + " with " + expected.size() + " bytes but " + reader.where(key)
+                + " is larger; the version is not loaded"
+            : reader.where(key) + " grew past its listed size of " + file.size() + " bytes while it was copied;"
+                + " the version is not loaded (it is fetched again once its files stop changing)", e);
       }
       throw e;
     }
@@ -325,7 +345,13 @@ final class LocalCache {
   }
 
   private CachedVersion open(
-      String model, VersionId version, Path dir, List<Manifest.FileEntry> files, boolean verified, long bytes)
+      String model,
+      VersionId version,
+      Path dir,
+      List<Manifest.FileEntry> files,
+      Map<String, String> changeTags,
+      boolean verified,
+      long bytes)
       throws IOException {
     Manifest manifest = null;
     Path manifestFile = dir.resolve(StorageFormat.MANIFEST);
@@ -349,11 +375,17 @@ final class LocalCache {
     } catch (IllegalArgumentException e) {
       throw new ModelLoadException(model, version.value(), e.getMessage() + "; the version is not loaded", e);
     }
-    return new CachedVersion(model, version, dir, names, files, manifest, features, metrics, verified, bytes);
+    return new CachedVersion(
+        model, version, dir, names, files, changeTags, manifest, features, metrics, verified, bytes);
   }
 
   private void writeRecord(
-      Path dir, String model, VersionId version, boolean verified, List<Manifest.FileEntry> files)
+      Path dir,
+      String model,
+      VersionId version,
+      boolean verified,
+      List<Manifest.FileEntry> files,
+      Map<String, String> changeTags)
       throws IOException {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("model", model);
@@ -362,7 +394,10 @@ final class LocalCache {
     node.put("fetched_at", Instant.now(clock).toString());
     ArrayNode array = node.putArray("files");
     for (Manifest.FileEntry f : files) {
-      array.addObject().put("name", f.name()).put("size", f.size()).put("sha256", f.sha256());
+      ObjectNode file = array.addObject().put("name", f.name()).put("size", f.size()).put("sha256", f.sha256());
+      if (changeTags.containsKey(f.name())) {
+        file.put("change_tag", changeTags.get(f.name()));
+      }
     }
     Files.write(dir.resolve(RECORD), Json.bytes(node));
   }
@@ -413,6 +448,7 @@ final class LocalCache {
    * @param directory its folder
    * @param files its file names (without the manifest and the cache record)
    * @param entries its files with their sizes and SHA-256, as verified or recorded
+   * @param changeTags the store's change tags of its files when they were fetched, by name, where it gave them
    * @param manifest its manifest, if it was published with one
    * @param features from the schema
    * @param metrics from the metrics
@@ -425,6 +461,7 @@ final class LocalCache {
       Path directory,
       List<String> files,
       List<Manifest.FileEntry> entries,
+      Map<String, String> changeTags,
       @Nullable Manifest manifest,
       List<String> features,
       Map<String, Double> metrics,

@@ -8,8 +8,8 @@ import dev.modelregistry.Names;
 import dev.modelregistry.Pointer;
 import dev.modelregistry.PointerMove;
 import dev.modelregistry.VersionId;
+import dev.modelregistry.spi.StoreKeys;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,11 +172,23 @@ public final class StorageFormat {
   // ---------------------------------------------------------------- pointer
 
   /**
-   * Parses {@code latest.json}.
+   * Parses {@code latest.json} of a store that is not on a bucket.
    *
    * @param storePrefix the store's key prefix, which an {@code s3_prefix} must start with
    */
   public static Pointer parsePointer(String model, byte[] content, Optional<String> storePrefix) {
+    return parsePointer(model, content, storePrefix, Optional.empty());
+  }
+
+  /**
+   * Parses {@code latest.json}.
+   *
+   * @param storePrefix the store's key prefix, which an {@code s3_prefix} must start with
+   * @param storeBucket the store's bucket, which an {@code s3_prefix} of the form {@code s3://bucket/...}
+   *     must name
+   */
+  public static Pointer parsePointer(
+      String model, byte[] content, Optional<String> storePrefix, Optional<String> storeBucket) {
     String what = model + "/" + POINTER;
     ObjectNode node = Json.object(what, content);
     String versionText = Json.requiredText(what, node, "version");
@@ -185,7 +197,7 @@ public final class StorageFormat {
     VersionId previous = previousText == null ? null : versionIn(what, "previous", previousText);
     String s3Prefix = Json.optionalText(what, node, "s3_prefix");
     if (s3Prefix != null) {
-      checkPrefix(what, model, version, s3Prefix, storePrefix);
+      checkPrefix(what, model, version, s3Prefix, storePrefix, storeBucket);
     }
     JsonNode sequenceNode = node.get("sequence");
     long sequence = sequenceNode != null && sequenceNode.canConvertToLong() && sequenceNode.asLong() > 0
@@ -286,25 +298,30 @@ public final class StorageFormat {
 
   /**
    * Checks that an {@code s3_prefix} names the version folder of {@code version} under the store's prefix.
-   * Accepts {@code models/m/v2}, {@code models/m/v2/} and {@code s3://bucket/models/m/v2}.
+   * Accepts {@code models/m/v2}, {@code models/m/v2/} and {@code s3://bucket/models/m/v2}; the bucket must
+   * be the store's, when the store is on one.
    */
-  static void checkPrefix(
-      String what, String model, VersionId version, String s3Prefix, Optional<String> storePrefix) {
+  static void checkPrefix(String what, String model, VersionId version, String s3Prefix,
+      Optional<String> storePrefix, Optional<String> storeBucket) {
     String path = s3Prefix;
     if (path.startsWith("s3://")) {
       int slash = path.indexOf('/', "s3://".length());
+      String bucket = slash < 0 ? path.substring("s3://".length()) : path.substring("s3://".length(), slash);
+      if (storeBucket.isPresent() && !storeBucket.get().equals(bucket)) {
+        throw new IllegalArgumentException(
+            what + ": s3_prefix " + Names.quote(s3Prefix) + " names the bucket " + Names.quote(bucket)
+                + ", but this store reads the bucket " + storeBucket.get() + "; the pointer is refused (a pointer"
+                + " names a folder of its own store: fix the s3_prefix, or drop it)");
+      }
       path = slash < 0 ? "" : path.substring(slash + 1);
     }
     while (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
-    boolean unsafe = path.startsWith("/") || path.contains("\\") || path.contains("//")
-        || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
-        || Arrays.asList(path.split("/")).stream().anyMatch(s -> s.equals("..") || s.equals("."));
-    if (unsafe) {
+    if (!StoreKeys.isSafeKey(path)) {
       throw new IllegalArgumentException(
-          what + ": s3_prefix " + Names.quote(s3Prefix) + " is not a safe key prefix (it contains '..', '\\',"
-              + " an empty segment, a leading '/' or control characters); the pointer is refused");
+          what + ": s3_prefix " + Names.quote(s3Prefix) + " is not a safe key prefix (segments of [A-Za-z0-9_.-]"
+              + " separated by single '/', never '.' or '..'); the pointer is refused");
     }
     String expectedTail = model + "/" + version.value();
     String expected = storePrefix.filter(p -> !p.isEmpty()).map(p -> p + "/" + expectedTail).orElse(null);

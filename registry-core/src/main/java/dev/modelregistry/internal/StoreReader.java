@@ -51,7 +51,7 @@ public final class StoreReader {
       return new PointerRead(read.status(), null, null, null);
     }
     try {
-      Pointer pointer = StorageFormat.parsePointer(model, read.content(), store.keyPrefix());
+      Pointer pointer = StorageFormat.parsePointer(model, read.content(), store.keyPrefix(), store.bucketName());
       return new PointerRead(read.status(), pointer, read.tag(), null);
     } catch (IllegalArgumentException e) {
       return new PointerRead(read.status(), null, read.tag(), e.getMessage() + " (" + where(StorageFormat.pointerKey(model)) + ")");
@@ -83,6 +83,13 @@ public final class StoreReader {
     }
     String folder = StorageFormat.versionFolder(model, version);
     Listing listing = store.list(folder);
+    if (!listing.refused().isEmpty()) {
+      List<String> reasons = new ArrayList<>();
+      listing.refused().forEach((name, why) -> reasons.add(Names.quote(name) + " in " + where(folder) + "/ is " + why));
+      throw new ModelLoadException(model, version.value(),
+          "the store refuses what it found in the version folder: " + String.join("; ", reasons)
+              + "; the version is not loaded");
+    }
     if (listing.objects().isEmpty()) {
       throw new ModelLoadException(model, version.value(),
           "the store has no such version (nothing under " + where(folder) + "/)");

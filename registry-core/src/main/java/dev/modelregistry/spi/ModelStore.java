@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Keys are relative to the store root and use {@code /} as separator, for example {@code
  * t20_win_predictor/latest.json} or {@code t20_win_predictor/v3/model.ubj}. The registry builds every key
  * from validated names, so keys never contain {@code ..}, a leading {@code /} or control characters; an
- * implementation should still refuse such keys. The storage format is implemented on top of these
- * operations by the core; an implementation only moves bytes.
+ * implementation must still check each key with {@link StoreKeys#requireSafeKey} before touching anything,
+ * so every store refuses the same keys. The storage format is implemented on top of these operations by
+ * the core; an implementation only moves bytes.
  *
  * <p>Implementations must be thread-safe. Methods throw {@link IOException} when the store cannot answer
  * (unreachable, access denied, timed out); a missing object is not an error for {@link #read} and {@link
@@ -56,6 +57,16 @@ public interface ModelStore extends AutoCloseable {
    * under it.
    */
   default Optional<String> keyPrefix() {
+    return Optional.empty();
+  }
+
+  /**
+   * The S3 bucket this store reads, if it is on S3. A pointer whose {@code s3_prefix} is a full {@code
+   * s3://bucket/...} URI must name this bucket, or the pointer is refused; stores that are not on a bucket
+   * (a folder, the classpath) accept any bucket there, since a synchronized copy keeps the pointers of the
+   * bucket it came from.
+   */
+  default Optional<String> bucketName() {
     return Optional.empty();
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.modelregistry.Names;
 import dev.modelregistry.spi.Listing;
 import dev.modelregistry.spi.ObjectRead;
+import dev.modelregistry.spi.StoreKeys;
 import dev.modelregistry.spi.WritableModelStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -218,14 +218,15 @@ public final class S3ModelStore implements WritableModelStore {
         ListObjectsV2Response page = client.listObjectsV2(request.continuationToken(token).build());
         for (CommonPrefix common : page.commonPrefixes()) {
           String name = childName(common.prefix(), listed);
-          if (name.endsWith("/") && name.length() > 1) {
-            folders.add(name.substring(0, name.length() - 1));
+          String folderName = name.endsWith("/") ? name.substring(0, name.length() - 1) : "";
+          if (StoreKeys.isSafeKey(folderName) && !folderName.contains("/")) {
+            folders.add(folderName);
           }
         }
         for (S3Object object : page.contents()) {
           String name = childName(object.key(), listed);
           if (!name.isEmpty() && !name.contains("/")) {
-            objects.add(new Listing.Entry(name, object.size() == null ? 0 : object.size()));
+            objects.add(new Listing.Entry(name, object.size() == null ? 0 : object.size(), object.eTag()));
           }
         }
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
@@ -406,6 +407,11 @@ public final class S3ModelStore implements WritableModelStore {
     return prefix.isEmpty() ? Optional.empty() : Optional.of(prefix);
   }
 
+  @Override
+  public Optional<String> bucketName() {
+    return Optional.of(bucket);
+  }
+
   /**
    * Closes the store, and the client if this store built it; a client given to the builder is left open.
    * Closing twice does nothing.
@@ -435,29 +441,10 @@ public final class S3ModelStore implements WritableModelStore {
 
   // ------------------------------------------------------------------ internals
 
-  /**
-   * The object key of a store key: the prefix, then the key, which must be relative and stay inside the
-   * prefix (no {@code ..} or {@code .} segment, no leading, trailing or double {@code /}, no {@code \} or
-   * control character).
-   */
+  /** The object key of a store key: the prefix, then the key, which must be safe ({@link StoreKeys}). */
   private String objectKey(String key) {
     requireOpen();
-    requireNonNull(key, "key");
-    boolean unsafe = key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("//")
-        || key.contains("\\") || key.length() > 900 || key.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
-    if (!unsafe) {
-      for (String segment : key.split("/")) {
-        if (segment.equals("..") || segment.equals(".")) {
-          unsafe = true;
-          break;
-        }
-      }
-    }
-    if (unsafe) {
-      throw new IllegalArgumentException(
-          "key " + Names.quote(key) + " is not a safe key under " + description
-              + " (relative, without '..', '.', '\\', empty segments or control characters)");
-    }
+    StoreKeys.requireSafeKey(key);
     return prefix.isEmpty() ? key : prefix + "/" + key;
   }
 
@@ -483,6 +470,12 @@ public final class S3ModelStore implements WritableModelStore {
 
   /** Reads a small object's answer whole and closes it; aborts the connection if that fails. */
   private byte[] readWhole(ResponseInputStream<GetObjectResponse> in, String objectKey) throws IOException {
+    Long announced = in.response().contentLength();
+    if (announced != null && announced > MAX_READ_SIZE) {
+      in.abort();
+      in.close();
+      throw tooLargeToRead(objectKey, Long.toString(announced));
+    }
     byte[] content;
     try (in) {
       content = in.readNBytes(MAX_READ_SIZE + 1);
@@ -498,10 +491,15 @@ public final class S3ModelStore implements WritableModelStore {
       throw S3Failures.translate("reading", where(objectKey), "s3:GetObject", e);
     }
     if (content.length > MAX_READ_SIZE) {
-      throw new IOException("reading " + where(objectKey) + " failed: it is larger than " + MAX_READ_SIZE
-          + " bytes, far more than a pointer, manifest or metadata file holds; check what wrote it");
+      throw tooLargeToRead(objectKey, "more than " + MAX_READ_SIZE);
     }
     return content;
+  }
+
+  private IOException tooLargeToRead(String objectKey, String size) {
+    return new IOException("reading " + where(objectKey) + " failed: it is " + size + " bytes, more than the "
+        + MAX_READ_SIZE + " bytes this store reads whole; a pointer, manifest or history record is far smaller:"
+        + " check what wrote it");
   }
 
   private byte[] readExactly(InputStream content, int count, String objectKey, long length) throws IOException {
@@ -598,15 +596,7 @@ public final class S3ModelStore implements WritableModelStore {
     public Builder prefix(String prefix) {
       requireUnset(this.prefix, "prefix");
       requireNonNull(prefix, "prefix");
-      boolean bad = prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
-          || prefix.contains("\\") || prefix.length() > 512 || prefix.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
-          || (!prefix.isEmpty() && Arrays.stream(prefix.split("/")).anyMatch(s -> s.equals("..") || s.equals(".")));
-      if (bad) {
-        throw new IllegalArgumentException("prefix " + Names.quote(prefix) + " is not a key prefix: expected"
-            + " segments separated by single '/', without leading or trailing '/', '..', '.', '\\' or control"
-            + " characters, for example models or ml/models");
-      }
-      this.prefix = prefix;
+      this.prefix = StoreKeys.requireSafePrefix(prefix);
       return this;
     }
 

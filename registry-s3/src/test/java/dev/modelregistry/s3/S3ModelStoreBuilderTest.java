@@ -128,7 +128,7 @@ class S3ModelStoreBuilderTest {
     assertThatThrownBy(() -> S3ModelStore.builder().prefix(prefix))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("prefix ")
-        .hasMessageContaining("is not a key prefix");
+        .hasMessageContaining("is not a safe key prefix");
   }
 
   @Test
@@ -161,7 +161,7 @@ class S3ModelStoreBuilderTest {
     for (String key : new String[] {"m/./latest.json", "m//latest.json", "m/latest.json/", ""}) {
       assertThatThrownBy(() -> store.read(key, null)).as(key)
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("is not a safe key under s3://cricksy-ml-models/models");
+          .hasMessageContaining("is not a safe store key");
     }
     assertThat(bed.proxy.exchanges()).isEmpty();
   }

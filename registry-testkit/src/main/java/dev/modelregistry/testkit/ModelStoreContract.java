@@ -3,10 +3,12 @@ package dev.modelregistry.testkit;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelSource;
+import dev.modelregistry.Names;
 import dev.modelregistry.Pointer;
 import dev.modelregistry.PointerMove;
 import dev.modelregistry.Publication;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -39,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,7 +142,8 @@ public abstract class ModelStoreContract {
     byte[] content = randomBytes(largeObjectSize(), 3);
     store.write("m/v1/model.onnx", new ByteArrayInputStream(content), content.length);
     assertThat(readAll("m/v1/model.onnx")).isEqualTo(content);
-    assertThat(store.list("m/v1").objects()).containsExactly(new Listing.Entry("model.onnx", content.length));
+    assertThat(store.list("m/v1").objects()).extracting(Listing.Entry::name, Listing.Entry::size)
+        .containsExactly(tuple("model.onnx", (long) content.length));
   }
 
   /** The size of the object in {@link #largeObjectsRoundTrip()}; a store with multipart uploads may raise it. */
@@ -166,8 +171,21 @@ public abstract class ModelStoreContract {
 
     Listing v1 = store.list("m/v1");
     assertThat(v1.folders()).isEmpty();
-    assertThat(v1.objects()).containsExactlyInAnyOrder(
-        new Listing.Entry("model.json", 5), new Listing.Entry("schema.json", 2));
+    assertThat(v1.objects()).extracting(Listing.Entry::name, Listing.Entry::size)
+        .containsExactlyInAnyOrder(tuple("model.json", 5L), tuple("schema.json", 2L));
+  }
+
+  @Test
+  void aRewriteOfTheSameSizeChangesTheListedChangeTag() throws IOException {
+    store.write("m/v1/model.json", new ByteArrayInputStream(bytes("first")), 5);
+    Listing.Entry before = store.list("m/v1").objects().get(0);
+    store.write("m/v1/model.json", new ByteArrayInputStream(bytes("fixed")), 5);
+    Listing.Entry after = store.list("m/v1").objects().get(0);
+    assertThat(after.size()).isEqualTo(before.size());
+    if (before.tag().isPresent()) {
+      assertThat(after.tag()).as("a store that gives change tags changes them with the content")
+          .isPresent().isNotEqualTo(before.tag());
+    }
   }
 
   @Test
@@ -177,15 +195,28 @@ public abstract class ModelStoreContract {
   }
 
   @Test
-  void unsafeKeysAreRefused() {
-    for (String key : List.of("../escape.json", "m/../../escape.json", "/etc/passwd", "m\\v1\\x", "m/v1/a\u0000b")) {
-      assertThatThrownBy(() -> store.read(key, null))
-          .as(key)
-          .isInstanceOfAny(IllegalArgumentException.class, IOException.class);
-      assertThatThrownBy(() -> store.create(key, bytes("x")))
-          .as(key)
-          .isInstanceOfAny(IllegalArgumentException.class, IOException.class);
+  void unsafeKeysAreRefusedByEveryOperation() throws IOException {
+    store.create("m/v1/model.json", bytes("{}"));
+    store.create("m/latest.json", bytes("{}"));
+    String tag = store.read("m/latest.json", null).tag();
+    for (UnsafeKeys.Case unsafe : UnsafeKeys.ALL) {
+      String key = unsafe.key();
+      Map<String, ThrowingCallable> operations = new LinkedHashMap<>();
+      operations.put("read", () -> store.read(key, null));
+      operations.put("open", () -> store.open(key).close());
+      if (!key.isEmpty()) { // list("") is the root
+        operations.put("list", () -> store.list(key));
+      }
+      operations.put("create", () -> store.create(key, bytes("x")));
+      operations.put("write", () -> store.write(key, new ByteArrayInputStream(bytes("x")), 1));
+      operations.put("replace", () -> store.replace(key, bytes("x"), tag));
+      operations.forEach((name, operation) -> assertThatThrownBy(operation)
+          .as("%s of %s (%s)", name, Names.quote(key), unsafe.why())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("is not a safe store key"));
     }
+    assertThat(store.read("m/v1/model.json", null).content()).as("nothing was overwritten").isEqualTo(bytes("{}"));
+    assertThat(store.list("m").folders()).containsExactly("v1");
   }
 
   @Test
