@@ -22,6 +22,8 @@ import java.util.Set;
  * @param metrics a copy of {@code metrics.json}: numeric training metrics
  * @param features a copy of {@code schema.json}: the ordered feature names, or empty
  * @param training free-form information about the training run
+ * @param reference the distributions of the training features, by feature name, for input drift; may be
+ *     empty
  */
 public record Manifest(
     int manifestVersion,
@@ -32,7 +34,8 @@ public record Manifest(
     String createdAt,
     Map<String, Double> metrics,
     List<String> features,
-    Map<String, Object> training) {
+    Map<String, Object> training,
+    Map<String, FeatureReference> reference) {
 
   /** The only manifest format version this library reads and writes. */
   public static final int CURRENT_VERSION = 1;
@@ -61,6 +64,13 @@ public record Manifest(
     metrics = Map.copyOf(metrics);
     features = List.copyOf(features);
     training = Map.copyOf(training);
+    reference = Map.copyOf(reference);
+  }
+
+  /** A manifest without feature references. */
+  public Manifest(int manifestVersion, String model, VersionId version, String format, List<FileEntry> files,
+      String createdAt, Map<String, Double> metrics, List<String> features, Map<String, Object> training) {
+    this(manifestVersion, model, version, format, files, createdAt, metrics, features, training, Map.of());
   }
 
   /** The entry for {@code name}, if the manifest lists it. */

@@ -129,7 +129,7 @@ public final class ModelPublisher {
         }
       }
       Manifest manifest = new Manifest(Manifest.CURRENT_VERSION, model, version, format, entries, now, metrics,
-          features, publication.training());
+          features, publication.training(), publication.reference());
       if (!store.create(StorageFormat.fileKey(model, version, StorageFormat.MANIFEST),
           StorageFormat.writeManifest(manifest))) {
         throw new PublishException("model " + model + " " + version + ": manifest.json appeared while publishing;"

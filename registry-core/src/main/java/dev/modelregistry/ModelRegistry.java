@@ -98,6 +98,23 @@ public interface ModelRegistry extends AutoCloseable {
   Set<String> experiments();
 
   /**
+   * Reports what actually happened after a prediction, for the quality watch of the model's {@link
+   * QualityPolicy}. Cheap and non-blocking, from any thread: the outcome is queued (and dropped, and counted,
+   * if the queue is full) and evaluated off the caller's thread.
+   *
+   * @return whether the outcome was taken (false when the model has no quality policy)
+   */
+  boolean recordOutcome(Outcome outcome);
+
+  /**
+   * How model {@code name} does in production, as of the last evaluation: per version and arm the metrics
+   * over the window against the baseline, and per feature the input drift.
+   *
+   * @throws IllegalArgumentException if the model has no quality policy
+   */
+  QualityReport quality(String name);
+
+  /**
    * The state of model {@code name}.
    *
    * @throws ModelNotFoundException if the model was not declared
@@ -177,6 +194,9 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable Duration loadTimeout;
     private @Nullable Integer shadowThreads;
     private @Nullable Integer shadowQueueCapacity;
+    private final Map<String, QualityPolicy> quality = new LinkedHashMap<>();
+    private @Nullable ModelPublisher qualityPublisher;
+    private @Nullable Duration qualityInterval;
 
     Builder() {}
 
@@ -464,6 +484,38 @@ public interface ModelRegistry extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Watches the quality of model {@code name} in production: outcomes reported with {@link
+     * ModelRegistry#recordOutcome} against the baseline of each version's {@code metrics.json}, and sampled
+     * inputs against the training reference of its manifest. See {@link QualityPolicy}.
+     */
+    public Builder quality(String name, QualityPolicy policy) {
+      Names.requireModelName(name);
+      if (quality.putIfAbsent(name, requireNonNull(policy, "policy")) != null) {
+        throw new IllegalArgumentException("model " + name + " has a quality policy already");
+      }
+      return this;
+    }
+
+    /**
+     * The publisher the quality watch acts through: rolls the pointer back when a stable version degrades
+     * under {@link QualityPolicy.Action#ROLL_BACK}, and aborts a degraded canary. Without it, degradations are
+     * only reported (and {@link QualityPolicy.Action#PIN_PREVIOUS} pins locally).
+     */
+    public Builder qualityPublisher(ModelPublisher publisher) {
+      requireState(this.qualityPublisher == null, "qualityPublisher", this.qualityPublisher);
+      this.qualityPublisher = requireNonNull(publisher, "publisher");
+      return this;
+    }
+
+    /** How often outcomes and input samples are evaluated. Default: 1 second. */
+    public Builder qualityInterval(Duration interval) {
+      requireState(this.qualityInterval == null, "qualityInterval", this.qualityInterval);
+      requirePositive(interval, "qualityInterval");
+      this.qualityInterval = interval;
+      return this;
+    }
+
     /** The clock for timestamps in status and history. Default: the system UTC clock. */
     public Builder clock(Clock clock) {
       requireState(this.clock == null, "clock", this.clock);
@@ -506,6 +558,12 @@ public interface ModelRegistry extends AutoCloseable {
       if (store == null && fallback == null) {
         throw new IllegalStateException("a registry needs a store, a fallback, or both");
       }
+      for (String watched : quality.keySet()) {
+        if (!models.containsKey(watched)) {
+          throw new IllegalArgumentException("model " + watched + " has a quality policy but is not declared;"
+              + " declare it with model(\"" + watched + "\")");
+        }
+      }
       Duration interval = pollInterval != null ? pollInterval : Duration.ofSeconds(120);
       Duration backoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
       RegistryConfig config =
@@ -538,7 +596,10 @@ public interface ModelRegistry extends AutoCloseable {
               loaderThreads != null ? loaderThreads : 4,
               loadTimeout != null ? loadTimeout : Duration.ofMinutes(10),
               shadowThreads != null ? shadowThreads : 1,
-              shadowQueueCapacity != null ? shadowQueueCapacity : 1024);
+              shadowQueueCapacity != null ? shadowQueueCapacity : 1024,
+              quality,
+              qualityPublisher,
+              qualityInterval != null ? qualityInterval : Duration.ofSeconds(1));
       return DefaultModelRegistry.start(config);
     }
 

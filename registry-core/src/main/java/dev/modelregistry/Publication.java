@@ -30,6 +30,7 @@ public final class Publication {
   private final @Nullable Map<String, Double> metrics;
   private final @Nullable List<String> features;
   private final Map<String, Object> training;
+  private final Map<String, FeatureReference> reference;
 
   private Publication(Builder builder) {
     this.files = Collections.unmodifiableMap(new LinkedHashMap<>(builder.files));
@@ -37,6 +38,33 @@ public final class Publication {
     this.metrics = builder.metrics == null ? null : Map.copyOf(builder.metrics);
     this.features = builder.features == null ? null : List.copyOf(builder.features);
     this.training = Map.copyOf(builder.training);
+    this.reference = builder.referenceRows == null ? Map.of() : references(builder);
+  }
+
+  private static Map<String, FeatureReference> references(Builder builder) {
+    float[][] rows = builder.referenceRows;
+    if (builder.features == null) {
+      throw new IllegalStateException("reference(rows) needs features(...): the reference is kept by feature name");
+    }
+    List<String> names = builder.features;
+    Map<String, FeatureReference> out = new LinkedHashMap<>();
+    for (int f = 0; f < names.size(); f++) {
+      float[] column = new float[rows.length];
+      for (int r = 0; r < rows.length; r++) {
+        if (rows[r].length != names.size()) {
+          throw new IllegalArgumentException("reference row " + r + " has " + rows[r].length + " values but "
+              + names.size() + " features are declared");
+        }
+        column[r] = rows[r][f];
+      }
+      out.put(names.get(f), FeatureReference.of(column, builder.referenceBins));
+    }
+    return out;
+  }
+
+  /** The training features' distributions for input drift, by feature name, if {@code reference} was given. */
+  public Map<String, FeatureReference> reference() {
+    return reference;
   }
 
   /** A new builder. */
@@ -85,6 +113,8 @@ public final class Publication {
     private @Nullable Map<String, Double> metrics;
     private @Nullable List<String> features;
     private final Map<String, Object> training = new LinkedHashMap<>();
+    private float @Nullable [][] referenceRows;
+    private int referenceBins = 10;
 
     private Builder() {}
 
@@ -145,8 +175,34 @@ public final class Publication {
       return this;
     }
 
+    /**
+     * Records the distribution of each feature over {@code rows} (the training rows, in schema order) in the
+     * manifest, as quantile bins, so registries can measure how far served inputs drift from them (PSI and
+     * Jensen-Shannon distance). Needs {@link #features}. Uses 10 bins.
+     */
+    public Builder reference(float[][] rows) {
+      return reference(rows, 10);
+    }
+
+    /** As {@link #reference(float[][])}, with at most {@code bins} bins per feature (2 to 30). */
+    public Builder reference(float[][] rows, int bins) {
+      requireNonNull(rows, "rows");
+      if (rows.length == 0) {
+        throw new IllegalArgumentException("reference rows must not be empty");
+      }
+      if (bins < 2 || bins > FeatureReference.MAX_BINS) {
+        throw new IllegalArgumentException("bins must be in [2, " + FeatureReference.MAX_BINS + "] but was " + bins);
+      }
+      this.referenceRows = rows.clone();
+      this.referenceBins = bins;
+      return this;
+    }
+
     /** Builds; at least one file is required. */
     public Publication build() {
+      if (referenceRows != null && features == null) {
+        throw new IllegalStateException("reference(rows) needs features(...): the reference is kept by feature name");
+      }
       if (files.isEmpty()) {
         throw new IllegalStateException("a publication needs at least one file");
       }

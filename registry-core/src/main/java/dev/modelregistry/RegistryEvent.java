@@ -186,4 +186,34 @@ public sealed interface RegistryEvent {
       requireNonNull(comparison, "comparison");
     }
   }
+
+  /**
+   * The performance of a version on an arm changed state: it degraded (a metric breached its threshold
+   * against the baseline), or recovered. The hook for a retraining scheduler.
+   *
+   * @param model the model
+   * @param quality the arm's quality now
+   */
+  record QualityChanged(String model, QualityReport.ArmQuality quality) implements RegistryEvent {
+    /** Checks. */
+    public QualityChanged {
+      requireNonNull(model, "model");
+      requireNonNull(quality, "quality");
+    }
+  }
+
+  /**
+   * A feature's served values drifted from the training reference (its PSI crossed a threshold), or came
+   * back.
+   *
+   * @param model the model
+   * @param drift the feature's drift now
+   */
+  record InputDrifted(String model, QualityReport.FeatureDrift drift) implements RegistryEvent {
+    /** Checks. */
+    public InputDrifted {
+      requireNonNull(model, "model");
+      requireNonNull(drift, "drift");
+    }
+  }
 }

@@ -64,6 +64,16 @@ public interface RegistryListener {
     onEvent(event);
   }
 
+  /** A version's performance degraded or recovered: the hook for a retraining scheduler. */
+  default void onQualityChanged(RegistryEvent.QualityChanged event) {
+    onEvent(event);
+  }
+
+  /** A feature's served values drifted from the training reference, or came back. */
+  default void onInputDrifted(RegistryEvent.InputDrifted event) {
+    onEvent(event);
+  }
+
   /** Called by every default method above: one place to receive all events. */
   default void onEvent(RegistryEvent event) {}
 }

@@ -2,6 +2,8 @@ package dev.modelregistry.internal;
 
 import dev.modelregistry.Experiment;
 import dev.modelregistry.Model;
+import dev.modelregistry.Outcome;
+import dev.modelregistry.QualityReport;
 import dev.modelregistry.ModelNotFoundException;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelSpec;
@@ -41,6 +43,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
   private final RegistryContext ctx;
   private final Map<String, ModelController> controllers;
   private final Map<String, ExperimentController> experiments;
+  private final @Nullable QualityMonitor quality;
   private final @Nullable ScheduledExecutorService ownScheduler;
   private final @Nullable ExecutorService ownLoader;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -51,7 +54,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
     this.ownScheduler = ownScheduler;
     this.ownLoader = ownLoader;
     Map<String, ModelController> byName = new LinkedHashMap<>();
-    LoadPipeline pipeline = new LoadPipeline(ctx);
+    this.quality = ctx.config().quality().isEmpty() ? null
+        : new QualityMonitor(ctx.config().quality(), ctx, ctx.config().qualityPublisher(), byName::get);
+    LoadPipeline pipeline = new LoadPipeline(ctx, quality);
     for (ModelSpec spec : ctx.config().models()) {
       byName.put(spec.name(), new ModelController(spec, ctx, pipeline));
     }
@@ -109,6 +114,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
       if (ctx.store() != null) {
         registry.experiments.values().forEach(ExperimentController::startPolling);
       }
+      if (registry.quality != null) {
+        registry.quality.start(config.qualityInterval());
+      }
     } catch (RuntimeException | Error e) {
       registry.close();
       throw e;
@@ -161,6 +169,23 @@ public final class DefaultModelRegistry implements ModelRegistry {
           + " ModelRegistry.builder().experiment(\"" + name + "\")");
     }
     return experiment;
+  }
+
+  @Override
+  public boolean recordOutcome(Outcome outcome) {
+    if (closed.get()) {
+      throw new RegistryClosedException(outcome.model());
+    }
+    return quality != null && quality.offerOutcome(outcome);
+  }
+
+  @Override
+  public QualityReport quality(String name) {
+    if (quality == null) {
+      throw new IllegalArgumentException("model " + name + " has no quality policy; declare one with"
+          + " ModelRegistry.builder().quality(\"" + name + "\", QualityPolicy.defaults())");
+    }
+    return quality.report(name);
   }
 
   @Override
@@ -236,6 +261,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
       }
     }
     experiments.values().forEach(ExperimentController::stop);
+    if (quality != null) {
+      quality.stop();
+    }
     ctx.shadows().close();
     ctx.retirement().stop();
     ctx.retirement().awaitAll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));

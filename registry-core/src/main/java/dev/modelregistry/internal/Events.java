@@ -141,6 +141,33 @@ final class Events {
     });
   }
 
+  void qualityChanged(String model, dev.modelregistry.QualityReport.ArmQuality quality) {
+    post(model, () -> {
+      if (quality.state() == dev.modelregistry.QualityReport.State.DEGRADED) {
+        log.warn("model {} {} ({}): degraded: {}", model, quality.version(), lower(quality.arm()),
+            String.join("; ", quality.breaches()));
+      } else {
+        log.info("model {} {} ({}): quality recovered: {}", model, quality.version(), lower(quality.arm()),
+            quality.observed());
+      }
+      fire(l -> l.onQualityChanged(new RegistryEvent.QualityChanged(model, quality)));
+    });
+  }
+
+  void inputDrifted(String model, dev.modelregistry.QualityReport.FeatureDrift drift) {
+    post(model, () -> {
+      String line = String.format(java.util.Locale.ROOT, "feature %s of %s: PSI %.3f, Jensen-Shannon distance %.3f over"
+          + " %d samples (%s)", drift.feature(), drift.version(), drift.psi(), drift.jsDistance(), drift.samples(),
+          lower(drift.level()));
+      if (drift.level() == dev.modelregistry.QualityReport.DriftLevel.OK) {
+        log.info("model {}: input back to its reference: {}", model, line);
+      } else {
+        log.warn("model {}: input drift: {}", model, line);
+      }
+      fire(l -> l.onInputDrifted(new RegistryEvent.InputDrifted(model, drift)));
+    });
+  }
+
   private void fire(Consumer<RegistryListener> call) {
     for (RegistryListener listener : listeners) {
       try {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a version id into a loaded, validated, warmed-up version, off the caller's thread and within the load
@@ -18,9 +19,11 @@ import java.util.concurrent.CompletableFuture;
 final class LoadPipeline {
 
   private final RegistryContext ctx;
+  private final @Nullable QualityMonitor quality;
 
-  LoadPipeline(RegistryContext ctx) {
+  LoadPipeline(RegistryContext ctx, @Nullable QualityMonitor quality) {
     this.ctx = ctx;
+    this.quality = quality;
   }
 
   /** Fetches {@code version} from {@code reader} (through the cache) and loads it. */
@@ -67,6 +70,9 @@ final class LoadPipeline {
 
   private LoadedVersion load(LocalCache.CachedVersion cached, ModelSource source, long startNanos) {
     LoadedVersion loaded = ctx.loader().load(cached, source);
+    if (quality != null) {
+      loaded.sampler = quality.samplerFor(loaded);
+    }
     ctx.events().loaded(cached.model(), cached.version().value(), source,
         Duration.ofNanos(ctx.ticker().read() - startNanos), cached.bytesDownloaded());
     return loaded;

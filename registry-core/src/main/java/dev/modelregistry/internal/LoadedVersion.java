@@ -35,6 +35,12 @@ final class LoadedVersion {
   final LeaseCounter leases = new LeaseCounter();
   final PredictionCounters stats;
 
+  /**
+   * Samples this version's inputs for drift, or null; set once by the load pipeline before the version is
+   * published (the volatile write of the routing snapshot makes it visible).
+   */
+  @Nullable InputSampler sampler;
+
   /** Whether calls are counted and sampled into {@link #stats}. */
   final boolean recordStats;
 

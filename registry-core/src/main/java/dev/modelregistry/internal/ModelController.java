@@ -673,6 +673,13 @@ final class ModelController {
     return status();
   }
 
+  /** The version the pointer names as the roll-back target, if known. */
+  @Nullable VersionId previousVersion() {
+    synchronized (lock) {
+      return pointer == null ? null : pointer.previous();
+    }
+  }
+
   /** Stats of the live version first, then of retired versions not closed yet. */
   List<PredictionStats> predictionStats() {
     List<PredictionStats> stats = new ArrayList<>();

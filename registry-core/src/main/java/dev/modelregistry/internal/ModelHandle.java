@@ -57,6 +57,10 @@ final class ModelHandle implements Model {
     int stripe = LeaseCounter.stripe();
     Routing r = routing();
     LoadedVersion v = enter(r, stripe, unit);
+    InputSampler sampler = v.sampler;
+    if (sampler != null && sampler.tick(stripe)) {
+      sampler.sample(features);
+    }
     Routing.ShadowArm shadow = r.shadow();
     if (shadow != null && shadow.sampled()) {
       return shadowed(v, stripe, shadow, features);
@@ -83,6 +87,10 @@ final class ModelHandle implements Model {
     int stripe = LeaseCounter.stripe();
     Routing r = routing();
     LoadedVersion v = enter(r, stripe, unit);
+    InputSampler sampler = v.sampler;
+    if (sampler != null && rows.length > 0 && sampler.tick(stripe)) {
+      sampler.sample(rows[java.util.concurrent.ThreadLocalRandom.current().nextInt(rows.length)]);
+    }
     Routing.ShadowArm shadow = r.shadow();
     if (shadow != null && shadow.sampled()) {
       return shadowed(v, stripe, shadow, rows);
@@ -109,6 +117,14 @@ final class ModelHandle implements Model {
     int stripe = LeaseCounter.stripe();
     Routing r = routing();
     LoadedVersion v = enter(r, stripe, unit);
+    InputSampler sampler = v.sampler;
+    if (sampler != null && sampler.tick(stripe)) {
+      try {
+        sampler.sample(v.toRow(features));
+      } catch (IllegalArgumentException e) {
+        // the call below reports the bad input to the caller
+      }
+    }
     Routing.ShadowArm shadow = r.shadow();
     if (shadow != null && shadow.sampled()) {
       return shadowed(v, stripe, shadow, features);

@@ -41,12 +41,16 @@ public record RegistryConfig(
     int loaderThreads,
     Duration loadTimeout,
     int shadowThreads,
-    int shadowQueueCapacity) {
+    int shadowQueueCapacity,
+    java.util.Map<String, dev.modelregistry.QualityPolicy> quality,
+    dev.modelregistry.@Nullable ModelPublisher qualityPublisher,
+    Duration qualityInterval) {
 
   /** Copies the lists. */
   public RegistryConfig {
     models = List.copyOf(models);
     experiments = List.copyOf(experiments);
+    quality = java.util.Map.copyOf(quality);
     loaders = List.copyOf(loaders);
     listeners = List.copyOf(listeners);
   }

@@ -381,7 +381,8 @@ public final class StorageFormat {
           textOr(node, "created_at", ""),
           numbers(what, node.get("metrics")),
           schema == null || schema.isNull() ? List.of() : features(what, schema),
-          training(node.get("training")));
+          training(node.get("training")),
+          reference(what, node.get("reference")));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(what)) {
         throw e;
@@ -409,6 +410,22 @@ public final class StorageFormat {
     ArrayNode features = node.putObject("schema").putArray("features");
     manifest.features().forEach(features::add);
     node.set("training", Json.MAPPER.valueToTree(manifest.training()));
+    if (!manifest.reference().isEmpty()) {
+      ObjectNode reference = node.putObject("reference");
+      List<String> order = new ArrayList<>(manifest.features());
+      manifest.reference().keySet().stream().sorted().filter(f -> !order.contains(f)).forEach(order::add);
+      for (String feature : order) {
+        dev.modelregistry.FeatureReference ref = manifest.reference().get(feature);
+        if (ref != null) {
+          ObjectNode f = reference.putObject(feature);
+          ArrayNode edges = f.putArray("edges");
+          ref.edges().forEach(edges::add);
+          ArrayNode proportions = f.putArray("proportions");
+          ref.proportions().forEach(proportions::add);
+          f.put("missing", ref.missing());
+        }
+      }
+    }
     return Json.bytes(node);
   }
 
@@ -539,6 +556,46 @@ public final class StorageFormat {
         out.put(e.getKey(), e.getValue().doubleValue());
       }
     });
+    return out;
+  }
+
+  /** The optional {@code reference}: feature name to {"edges", "proportions", "missing"}. */
+  private static Map<String, dev.modelregistry.FeatureReference> reference(String what, @Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!(node instanceof ObjectNode object) || object.size() > 10_000) {
+      throw new IllegalArgumentException("\"reference\" must be an object of at most 10000 features");
+    }
+    Map<String, dev.modelregistry.FeatureReference> out = new LinkedHashMap<>();
+    var fields = object.fields();
+    while (fields.hasNext()) {
+      var e = fields.next();
+      if (!(e.getValue() instanceof ObjectNode f)) {
+        throw new IllegalArgumentException("reference of feature " + Names.quote(e.getKey()) + " must be an object");
+      }
+      try {
+        out.put(e.getKey(), new dev.modelregistry.FeatureReference(doubles(f.get("edges")),
+            doubles(f.get("proportions")), f.path("missing").asDouble(0)));
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException("reference of feature " + Names.quote(e.getKey()) + ": " + bad.getMessage(), bad);
+      }
+    }
+    return out;
+  }
+
+  private static List<Double> doubles(@Nullable JsonNode node) {
+    if (!(node instanceof ArrayNode array) || array.size() > dev.modelregistry.FeatureReference.MAX_BINS) {
+      throw new IllegalArgumentException("edges and proportions must be arrays of at most "
+          + dev.modelregistry.FeatureReference.MAX_BINS + " numbers");
+    }
+    List<Double> out = new ArrayList<>();
+    for (JsonNode v : array) {
+      if (!v.isNumber()) {
+        throw new IllegalArgumentException("edges and proportions must be numbers, found " + Json.describe(v));
+      }
+      out.add(v.doubleValue());
+    }
     return out;
   }
 
