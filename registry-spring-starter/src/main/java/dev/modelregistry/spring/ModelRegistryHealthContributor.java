@@ -28,9 +28,27 @@ final class ModelRegistryHealthContributor {
   static CompositeHealthContributor of(ModelRegistry registry, Clock clock) {
     Map<String, HealthContributor> indicators = new LinkedHashMap<>();
     for (String model : registry.models()) {
-      indicators.put(model, (HealthIndicator) () -> health(registry.status(model), clock));
+      indicators.put(model, (HealthIndicator) () -> health(registry, model, clock));
     }
     return CompositeHealthContributor.fromMap(indicators);
+  }
+
+  /**
+   * A model's health: as {@link #health(ModelStatus, Clock)}, with its quality watch's report when it has one.
+   * A degraded model stays UP (it serves); the {@code quality} detail says it is degraded.
+   */
+  static Health health(ModelRegistry registry, String model, Clock clock) {
+    ModelStatus status = registry.status(model);
+    Health.Builder builder = status.loaded()
+        ? Health.up()
+        : status.required() ? Health.down() : Health.unknown();
+    builder.withDetails(ModelStatusDetails.of(status, clock));
+    try {
+      builder.withDetail("quality", ModelStatusDetails.of(registry.quality(model)));
+    } catch (IllegalArgumentException noPolicy) {
+      // the model's quality is not watched
+    }
+    return builder.build();
   }
 
   static Health health(ModelStatus status, Clock clock) {
