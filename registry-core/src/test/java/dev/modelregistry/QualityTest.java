@@ -57,7 +57,8 @@ class QualityTest extends RegistryHarness {
     assertThat(changed.quality().breaches()).singleElement().asString()
         .startsWith("accuracy ").contains("< 0.72 - 0.05 over the last 50 outcomes");
     assertThat(registry.quality(MODEL).degraded()).isTrue();
-    System.out.printf("flipped labels detected %d outcomes after the flip%n", detectedAt - 500);
+    System.out.printf("flipped labels detected %d outcomes after the flip: %s%n", detectedAt - 500,
+        changed.quality().breaches());
   }
 
   @Test

@@ -81,53 +81,17 @@ class LeaseImpl implements Lease {
 
   @Override
   public float[] predict(float[] features) {
-    LoadedVersion v = open();
-    if (!v.recordStats) {
-      return v.predict(features);
-    }
-    long start = v.stats.start(stripe);
-    boolean ok = false;
-    try {
-      float[] out = v.predict(features);
-      ok = true;
-      return out;
-    } finally {
-      v.stats.end(stripe, start, ok);
-    }
+    return Call.counted(open(), stripe, features, Call.ROW);
   }
 
   @Override
   public float[][] predict(float[][] rows) {
-    LoadedVersion v = open();
-    if (!v.recordStats) {
-      return v.predict(rows);
-    }
-    long start = v.stats.start(stripe);
-    boolean ok = false;
-    try {
-      float[][] out = v.predict(rows);
-      ok = true;
-      return out;
-    } finally {
-      v.stats.end(stripe, start, ok);
-    }
+    return Call.counted(open(), stripe, rows, Call.BATCH);
   }
 
   @Override
   public float[] predict(Map<String, ? extends Number> features) {
-    LoadedVersion v = open();
-    if (!v.recordStats) {
-      return v.predict(features);
-    }
-    long start = v.stats.start(stripe);
-    boolean ok = false;
-    try {
-      float[] out = v.predict(features);
-      ok = true;
-      return out;
-    } finally {
-      v.stats.end(stripe, start, ok);
-    }
+    return Call.counted(open(), stripe, features, Call.NAMED);
   }
 
   @Override

@@ -61,26 +61,7 @@ final class ModelHandle implements Model {
     if (sampler != null && sampler.tick(stripe)) {
       sampler.sample(features);
     }
-    Routing.ShadowArm shadow = r.shadow();
-    if (shadow != null && shadow.sampled()) {
-      return shadowed(v, stripe, shadow, features);
-    }
-    if (!v.recordStats) {
-      try {
-        return v.predict(features);
-      } finally {
-        v.leases.decrement(stripe);
-      }
-    }
-    long start = v.stats.start(stripe);
-    boolean ok = false;
-    try {
-      float[] out = v.predict(features);
-      ok = true;
-      return out;
-    } finally {
-      leave(v, stripe, start, ok);
-    }
+    return run(r, v, stripe, features, Call.ROW);
   }
 
   float[][] predict(float[][] rows, @Nullable String unit) {
@@ -91,26 +72,7 @@ final class ModelHandle implements Model {
     if (sampler != null && rows.length > 0 && sampler.tick(stripe)) {
       sampler.sample(rows[java.util.concurrent.ThreadLocalRandom.current().nextInt(rows.length)]);
     }
-    Routing.ShadowArm shadow = r.shadow();
-    if (shadow != null && shadow.sampled()) {
-      return shadowed(v, stripe, shadow, rows);
-    }
-    if (!v.recordStats) {
-      try {
-        return v.predict(rows);
-      } finally {
-        v.leases.decrement(stripe);
-      }
-    }
-    long start = v.stats.start(stripe);
-    boolean ok = false;
-    try {
-      float[][] out = v.predict(rows);
-      ok = true;
-      return out;
-    } finally {
-      leave(v, stripe, start, ok);
-    }
+    return run(r, v, stripe, rows, Call.BATCH);
   }
 
   float[] predict(Map<String, ? extends Number> features, @Nullable String unit) {
@@ -125,27 +87,31 @@ final class ModelHandle implements Model {
         // the call below reports the bad input to the caller
       }
     }
-    Routing.ShadowArm shadow = r.shadow();
-    if (shadow != null && shadow.sampled()) {
-      return shadowed(v, stripe, shadow, features);
-    }
-    long start = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
-    boolean ok = false;
-    try {
-      float[] out = v.predict(features);
-      ok = true;
-      return out;
-    } finally {
-      leave(v, stripe, start, ok);
-    }
+    return run(r, v, stripe, features, Call.NAMED);
   }
 
-  /** Ends a call: records its time if stats are on, then releases its lease. */
-  private static void leave(LoadedVersion v, int stripe, long start, boolean ok) {
-    if (v.recordStats) {
-      v.stats.end(stripe, start, ok);
+  /**
+   * Runs a call on the version it entered and releases it; when the snapshot's shadow samples this call, hands
+   * a copy of the input and the answer to the shadow afterwards.
+   */
+  private <I, O> O run(Routing r, LoadedVersion v, int stripe, I input, Call<I, O> call) {
+    Routing.ShadowArm shadow = r.shadow();
+    if (shadow == null || !shadow.sampled()) {
+      try {
+        return Call.counted(v, stripe, input, call);
+      } finally {
+        v.leases.decrement(stripe);
+      }
     }
-    v.leases.decrement(stripe);
+    long start = System.nanoTime();
+    O out;
+    try {
+      out = Call.counted(v, stripe, input, call);
+    } finally {
+      v.leases.decrement(stripe);
+    }
+    offerShadow(shadow, stripe, Call.copy(input), out, System.nanoTime() - start);
+    return out;
   }
 
   /**
@@ -218,55 +184,6 @@ final class ModelHandle implements Model {
   }
 
   // ------------------------------------------------------------------ shadow
-
-  private float[] shadowed(LoadedVersion v, int stripe, Routing.ShadowArm shadow, float[] features) {
-    long statsStart = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
-    long start = System.nanoTime();
-    float[] out;
-    boolean ok = false;
-    try {
-      out = v.predict(features);
-      ok = true;
-    } finally {
-      leave(v, stripe, statsStart, ok);
-    }
-    offerShadow(shadow, stripe, features.clone(), out, System.nanoTime() - start);
-    return out;
-  }
-
-  private float[][] shadowed(LoadedVersion v, int stripe, Routing.ShadowArm shadow, float[][] rows) {
-    long statsStart = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
-    long start = System.nanoTime();
-    float[][] out;
-    boolean ok = false;
-    try {
-      out = v.predict(rows);
-      ok = true;
-    } finally {
-      leave(v, stripe, statsStart, ok);
-    }
-    float[][] copy = new float[rows.length][];
-    for (int i = 0; i < rows.length; i++) {
-      copy[i] = rows[i].clone();
-    }
-    offerShadow(shadow, stripe, copy, out, System.nanoTime() - start);
-    return out;
-  }
-
-  private float[] shadowed(LoadedVersion v, int stripe, Routing.ShadowArm shadow, Map<String, ? extends Number> features) {
-    long statsStart = v.recordStats ? v.stats.start(stripe) : PredictionCounters.NOT_TIMED;
-    long start = System.nanoTime();
-    float[] out;
-    boolean ok = false;
-    try {
-      out = v.predict(features);
-      ok = true;
-    } finally {
-      leave(v, stripe, statsStart, ok);
-    }
-    offerShadow(shadow, stripe, Map.copyOf(features), out, System.nanoTime() - start);
-    return out;
-  }
 
   /** Hands a copy of the call to the shadow, holding a lease on it until the shadow call ends. */
   private void offerShadow(Routing.ShadowArm shadow, int stripe, Object input, Object primary, long primaryNanos) {

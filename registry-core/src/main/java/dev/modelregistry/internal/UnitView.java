@@ -51,9 +51,7 @@ final class UnitView implements Model {
   /** The version this unit is routed to now. */
   @Override
   public String version() {
-    try (Lease lease = lease()) {
-      return lease.version();
-    }
+    return leased(Lease::version);
   }
 
   @Override
@@ -63,29 +61,28 @@ final class UnitView implements Model {
 
   @Override
   public ModelSource source() {
-    try (Lease lease = lease()) {
-      return lease.source();
-    }
+    return leased(Lease::source);
   }
 
   @Override
   public List<String> features() {
-    try (Lease lease = lease()) {
-      return lease.features();
-    }
+    return leased(Lease::features);
   }
 
   @Override
   public Map<String, Double> metrics() {
-    try (Lease lease = lease()) {
-      return lease.metrics();
-    }
+    return leased(Lease::metrics);
   }
 
   @Override
   public Optional<Manifest> manifest() {
+    return leased(Lease::manifest);
+  }
+
+  /** What {@code read} says of the version this unit is routed to now. */
+  private <T> T leased(java.util.function.Function<Lease, T> read) {
     try (Lease lease = lease()) {
-      return lease.manifest();
+      return read.apply(lease);
     }
   }
 
