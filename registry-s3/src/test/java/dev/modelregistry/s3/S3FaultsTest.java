@@ -247,24 +247,34 @@ class S3FaultsTest {
   void failingPollsBackOffExponentiallyAndRecoverByThemselves() throws Exception {
     bed = S3Bed.start(s3, 1, Duration.ofSeconds(10));
     ModelPublisher publisher = v1ServedAndV2Published(0);
-    try (ModelRegistry registry = host("cache").pollInterval(Duration.ofMillis(100))
-        .maxBackoff(Duration.ofSeconds(3)).build()) {
+    dev.modelregistry.testing.ManualScheduler scheduler = new dev.modelregistry.testing.ManualScheduler();
+    try (ModelRegistry registry = host("cache").pollInterval(Duration.ofMillis(100)).pollJitter(0)
+        .maxBackoff(Duration.ofSeconds(3)).ticker(scheduler.ticker()).scheduler(scheduler)
+        .loaderExecutor(Runnable::run).build()) {
       bed.proxy.injectAlways(r -> r.isGet("latest.json"), new FaultProxy.Fault.Respond(500, "InternalError"));
       bed.proxy.resetCounts();
-      long started = System.nanoTime();
-      Thread.sleep(4_000);
+      // Every 100 ms that would be 40 polls in 4 s; doubling from 100 ms up to 3 s, they come at 0.1, 0.3,
+      // 0.7, 1.5 and 3.1 s.
+      long[] pollsAt = {100, 300, 700, 1500, 3100};
+      long now = 0;
+      for (int i = 0; i < pollsAt.length; i++) {
+        scheduler.advance(Duration.ofMillis(pollsAt[i] - now - 1));
+        assertThat(bed.proxy.exchanges(r -> r.isGet("latest.json"))).as("before poll %d", i + 1).hasSize(i);
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(bed.proxy.exchanges(r -> r.isGet("latest.json"))).as("poll %d", i + 1).hasSize(i + 1);
+        now = pollsAt[i];
+      }
+      scheduler.advance(Duration.ofMillis(4000 - now));
       long failedPolls = bed.proxy.exchanges(r -> r.isGet("latest.json")).size();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      // Every 100 ms that would be 40 polls; doubling from 100 ms up to 3 s it is about 6.
-      assertThat(failedPolls).isBetween(1L, 12L);
+      assertThat(failedPolls).isEqualTo(5);
       assertThat(served(registry)).isEqualTo(1f);
-      Measurements.record("500 on every poll, 100 ms interval, 3 s max backoff: polls in " + Math.round(seconds)
-          + " s", failedPolls);
+      Measurements.record("500 on every poll, 100 ms interval, 3 s max backoff: polls in 4 s", failedPolls);
 
       publisher.promote(MODEL, "v2", null);
       bed.proxy.clearFaults();
 
-      await().atMost(RECOVERY).until(() -> "v2".equals(registry.current(MODEL).version()));
+      scheduler.advance(Duration.ofSeconds(3));
+      assertThat(registry.current(MODEL).version()).isEqualTo("v2");
       assertThat(registry.status(MODEL).consecutiveFailures()).isZero();
     }
   }
