@@ -383,16 +383,23 @@ final class ModelController {
     return mine;
   }
 
-  /** Whether a version this state needs, and the routing does not have, failed and is not due again. */
+  /**
+   * Whether every version this state needs and the routing lacks failed and is not due again: then a load
+   * now could change nothing. (A percent change needs no version and is never held back.)
+   */
   private boolean backingOff(Resolver.Desired desired) {
     long now = ctx.ticker().read();
     Routing routing = handle.current();
+    boolean missing = false;
     for (VersionId version : desired.versions()) {
-      if (loadedFromStore(routing, version) == null && retry.backingOff(version, now)) {
-        return true;
+      if (loadedFromStore(routing, version) == null) {
+        missing = true;
+        if (!retry.backingOff(version, now)) {
+          return false;
+        }
       }
     }
-    return false;
+    return missing;
   }
 
   /** Loads what {@code desired} names and the routing lacks, then swaps in the new snapshot. */
