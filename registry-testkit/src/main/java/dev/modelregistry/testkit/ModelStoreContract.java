@@ -210,6 +210,7 @@ public abstract class ModelStoreContract {
       operations.put("create", () -> store.create(key, bytes("x")));
       operations.put("write", () -> store.write(key, new ByteArrayInputStream(bytes("x")), 1));
       operations.put("replace", () -> store.replace(key, bytes("x"), tag));
+      operations.put("delete", () -> store.delete(key));
       operations.forEach((name, operation) -> assertThatThrownBy(operation)
           .as("%s of %s (%s)", name, Names.quote(key), unsafe.why())
           .isInstanceOf(IllegalArgumentException.class)
@@ -217,6 +218,50 @@ public abstract class ModelStoreContract {
     }
     assertThat(store.read("m/v1/model.json", null).content()).as("nothing was overwritten").isEqualTo(bytes("{}"));
     assertThat(store.list("m").folders()).containsExactly("v1");
+  }
+
+  @Test
+  void deleteRemovesAnObjectAndOnlyThatObject() throws IOException {
+    store.create("m/v1/model.json", bytes("model"));
+    store.create("m/v1/manifest.json", bytes("{}"));
+    store.delete("m/v1/model.json");
+    assertThat(store.read("m/v1/model.json", null).status()).isEqualTo(ObjectRead.Status.MISSING);
+    assertThatThrownBy(() -> store.open("m/v1/model.json")).isInstanceOf(NoSuchFileException.class);
+    assertThat(store.list("m/v1").objects()).extracting(Listing.Entry::name).containsExactly("manifest.json");
+    assertThat(store.read("m/v1/manifest.json", null).content()).isEqualTo(bytes("{}"));
+  }
+
+  @Test
+  void deleteOfAMissingObjectIsNotAnError() throws IOException {
+    store.delete("m/v1/nothing.json");
+    store.delete("nothing/at/all.json");
+    store.create("m/v1/model.json", bytes("model"));
+    store.delete("m/v1/model.json");
+    store.delete("m/v1/model.json");
+    assertThat(store.read("m/v1/model.json", null).status()).isEqualTo(ObjectRead.Status.MISSING);
+  }
+
+  @Test
+  void aFolderWhoseObjectsAreAllDeletedIsNoLongerListed() throws IOException {
+    store.create("m/latest.json", bytes("{}"));
+    store.create("m/v1/model.json", bytes("1"));
+    store.create("m/v1/manifest.json", bytes("2"));
+    store.create("m/v2/model.json", bytes("3"));
+    store.delete("m/v1/model.json");
+    store.delete("m/v1/manifest.json");
+    assertThat(store.list("m").folders()).containsExactly("v2");
+    assertThat(store.list("m/v1").isEmpty()).isTrue();
+    assertThat(store.list("m").objects()).extracting(Listing.Entry::name).containsExactly("latest.json");
+  }
+
+  @Test
+  void aDeletedKeyCanBeCreatedAgainAndADeleteBreaksACompareAndSet() throws IOException {
+    store.create("m/marker.json", bytes("first"));
+    String tag = store.read("m/marker.json", null).tag();
+    store.delete("m/marker.json");
+    assertThat(store.replace("m/marker.json", bytes("late"), tag)).as("the object it expected is gone").isFalse();
+    assertThat(store.create("m/marker.json", bytes("second"))).isTrue();
+    assertThat(store.read("m/marker.json", null).content()).isEqualTo(bytes("second"));
   }
 
   @Test
