@@ -12,7 +12,9 @@ import dev.modelregistry.Names;
 import dev.modelregistry.Pointer;
 import dev.modelregistry.PointerMove;
 import dev.modelregistry.Publication;
+import dev.modelregistry.PruneReport;
 import dev.modelregistry.PublishException;
+import dev.modelregistry.Retention;
 import dev.modelregistry.VersionId;
 import dev.modelregistry.VersionInfo;
 import dev.modelregistry.VersionScheme;
@@ -426,6 +428,236 @@ public abstract class ModelStoreContract {
       registry.refresh();
       assertThat(registry.current("m").version()).isEqualTo("v2");
       assertThat(registry.current("m").predict(new float[] {3, 4})).containsExactly(2f);
+    }
+  }
+
+  // ------------------------------------------------------------------ governance
+
+  @Test
+  void aCorruptOrTruncatedVersionIsRefusedBeforeThePointerMoves() throws IOException {
+    ModelPublisher publisher = ModelPublisher.on(store);
+    publisher.publish("m", constant(1, 2));
+    publisher.publish("m", constant(2, 2));
+    publisher.publish("m", constant(3, 2));
+    publisher.promote("m", "v1", null);
+    byte[] original = readAll("m/v2/model.json");
+    byte[] corrupt = original.clone();
+    corrupt[corrupt.length / 2] ^= 1;
+    store.write("m/v2/model.json", new ByteArrayInputStream(corrupt), corrupt.length);
+    store.write("m/v3/model.json", new ByteArrayInputStream(original, 0, 5), 5);
+
+    assertThat(publisher.catalog().verify("m", "v2").problems()).singleElement().asString()
+        .contains("model.json has sha256").contains("manifest.json lists");
+    assertThat(publisher.catalog().verify("m", "v3").problems()).singleElement().asString()
+        .contains("model.json has 5 bytes but manifest.json lists " + original.length);
+    assertThatThrownBy(() -> publisher.promote("m", "v2", null))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("v2: it fails verification: model.json has sha256");
+    assertThatThrownBy(() -> publisher.startCanary("m", "v3", 10, null))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("fails verification");
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v1"));
+    assertThat(publisher.history("m")).hasSize(1);
+  }
+
+  @Test
+  void pruneArchivesOldVersionsAndNeverWhatThePointerNames() throws IOException {
+    ModelPublisher publisher = ModelPublisher.on(store);
+    for (int i = 1; i <= 6; i++) {
+      publisher.publish("m", constant(i, 2));
+    }
+    publisher.promote("m", "v1", null);
+    publisher.promote("m", "v2", null);
+    publisher.startShadow("m", "v3", 0.5, null);
+
+    PruneReport preview = publisher.previewPrune("m", Retention.keepLast(1));
+    assertThat(preview.dryRun()).isTrue();
+    assertThat(preview.deleted()).containsExactly(VersionId.of("v4"), VersionId.of("v5"));
+    assertThat(preview.kept()).containsEntry(VersionId.of("v1"), "previous (the roll-back target)")
+        .containsEntry(VersionId.of("v2"), "serving").containsEntry(VersionId.of("v3"), "shadow")
+        .containsEntry(VersionId.of("v6"), "among the newest 1");
+    assertThat(store.list("m").folders()).contains("v4", "v5");
+
+    PruneReport pruned = publisher.prune("m", Retention.keepLast(1));
+    assertThat(pruned.deleted()).containsExactly(VersionId.of("v4"), VersionId.of("v5"));
+    assertThat(store.list("m").folders()).doesNotContain("v4", "v5").contains("v1", "v2", "v3", "v6", "archived");
+    assertThat(store.list("m/archived").objects()).extracting(Listing.Entry::name)
+        .containsExactlyInAnyOrder("v4.json", "v5.json");
+    assertThatThrownBy(() -> publisher.promote("m", "v4", null))
+        .isInstanceOf(PublishException.class).hasMessageContaining("archived");
+    assertThat(publisher.publish("m", constant(7, 2)).version()).as("a pruned number is never reused")
+        .isEqualTo(VersionId.of("v7"));
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v2"));
+  }
+
+  @Test
+  void aPromoteThatMovesFirstKeepsItsVersionFromARacingPrune() throws Exception {
+    HookedStore hooked = racingSetUp();
+    CountDownLatch promoteAtCas = new CountDownLatch(1);
+    CountDownLatch releasePromote = new CountDownLatch(1);
+    CountDownLatch promoteDone = new CountDownLatch(1);
+    Thread main = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread[] promoter = new Thread[1];
+    hooked.hook = (operation, key) -> {
+      if (!operation.equals("replace") || !key.equals("m/latest.json")) {
+        return;
+      }
+      if (Thread.currentThread() == promoter[0]) {
+        promoteAtCas.countDown();
+        await(releasePromote);
+      } else if (Thread.currentThread() == main && once.compareAndSet(false, true)) {
+        releasePromote.countDown(); // the promote's compare-and-set goes first
+        await(promoteDone);
+      }
+    };
+    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
+    Throwable[] failure = new Throwable[1];
+    promoter[0] = new Thread(() -> {
+      try {
+        publisher.promote("m", "v1", "back to v1");
+      } catch (Throwable t) {
+        failure[0] = t;
+      } finally {
+        promoteDone.countDown();
+      }
+    }, "promoter");
+    promoter[0].start();
+    await(promoteAtCas); // the promote has read the pointer and found no marker
+
+    PruneReport report = publisher.prune("m", Retention.keepLast(1));
+    promoter[0].join(TimeUnit.MINUTES.toMillis(1));
+
+    assertThat(failure[0]).isNull();
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v1"));
+    assertThat(report.deleted()).doesNotContain(VersionId.of("v1")).contains(VersionId.of("v2"));
+    assertThat(publisher.catalog().verify("m", "v1").ok()).as("what the promote points to is intact").isTrue();
+    assertThat(publisher.catalog().archived("m")).doesNotContain(VersionId.of("v1"));
+  }
+
+  @Test
+  void aPruneThatMovesFirstMakesARacingPromoteRefuse() throws Exception {
+    HookedStore hooked = racingSetUp();
+    CountDownLatch promoteAtCas = new CountDownLatch(1);
+    CountDownLatch releasePromote = new CountDownLatch(1);
+    Thread[] promoter = new Thread[1];
+    hooked.hook = (operation, key) -> {
+      if (operation.equals("replace") && key.equals("m/latest.json") && Thread.currentThread() == promoter[0]) {
+        promoteAtCas.countDown();
+        await(releasePromote);
+      }
+    };
+    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
+    Throwable[] failure = new Throwable[1];
+    promoter[0] = new Thread(() -> {
+      try {
+        publisher.promote("m", "v1", "back to v1");
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    }, "promoter");
+    promoter[0].start();
+    await(promoteAtCas); // the promote has read the pointer and found no marker
+
+    PruneReport report = publisher.prune("m", Retention.keepLast(1));
+    releasePromote.countDown();
+    promoter[0].join(TimeUnit.MINUTES.toMillis(1));
+
+    assertThat(report.deleted()).contains(VersionId.of("v1"));
+    assertThat(failure[0]).isInstanceOf(PublishException.class).hasMessageContaining("v1: it is archived");
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v4"));
+    assertThat(store.list("m/v1").isEmpty()).isTrue();
+  }
+
+  /** v1 to v4 published, v3 then v4 promoted; the store under test wrapped so a test can stage a race. */
+  private HookedStore racingSetUp() {
+    ModelPublisher setUp = ModelPublisher.on(store);
+    for (int i = 1; i <= 4; i++) {
+      setUp.publish("m", constant(i, 2));
+    }
+    setUp.promote("m", "v3", null);
+    setUp.promote("m", "v4", null);
+    return new HookedStore(store);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the other side of the race never came");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The store under test, with a hook run before each write, to stage a race step by step. */
+  private static final class HookedStore implements WritableModelStore {
+
+    interface Hook {
+      void before(String operation, String key);
+    }
+
+    private final WritableModelStore delegate;
+    volatile Hook hook = (operation, key) -> {};
+
+    HookedStore(WritableModelStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public ObjectRead read(String key, @org.jspecify.annotations.Nullable String ifNoneMatch) throws IOException {
+      return delegate.read(key, ifNoneMatch);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+      return delegate.open(key);
+    }
+
+    @Override
+    public Listing list(String folder) throws IOException {
+      return delegate.list(folder);
+    }
+
+    @Override
+    public boolean create(String key, byte[] content) throws IOException {
+      hook.before("create", key);
+      return delegate.create(key, content);
+    }
+
+    @Override
+    public void write(String key, InputStream content, long length) throws IOException {
+      hook.before("write", key);
+      delegate.write(key, content, length);
+    }
+
+    @Override
+    public boolean replace(String key, byte[] content, @org.jspecify.annotations.Nullable String expectedTag)
+        throws IOException {
+      hook.before("replace", key);
+      return delegate.replace(key, content, expectedTag);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      hook.before("delete", key);
+      delegate.delete(key);
+    }
+
+    @Override
+    public java.util.Optional<String> keyPrefix() {
+      return delegate.keyPrefix();
+    }
+
+    @Override
+    public java.util.Optional<String> bucketName() {
+      return delegate.bucketName();
+    }
+
+    @Override
+    public String description() {
+      return delegate.description();
     }
   }
 
