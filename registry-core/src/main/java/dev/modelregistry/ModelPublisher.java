@@ -121,14 +121,7 @@ public final class ModelPublisher {
     Names.requireModelName(model);
     requireNonNull(publication, "publication");
     String runId = newRunId();
-    VersionId[] claimed = new VersionId[1];
-    VersionInfo published;
-    try {
-      published = publishVersion(model, publication, claimed);
-    } catch (RuntimeException e) {
-      recordRun(model, runId, publication, RunRecord.Status.FAILED, claimed[0], null, false, e.getMessage(), List.of());
-      throw e;
-    }
+    VersionInfo published = publishRecordingFailure(model, publication, runId);
     recordRun(model, runId, publication, RunRecord.Status.COMPLETED, published.version(), published.metrics(), false,
         null, List.of());
     pruneAfterPublishing(model);
@@ -149,14 +142,7 @@ public final class ModelPublisher {
     requireNonNull(publication, "publication");
     MoveOptions options = MoveOptions.because(reason);
     String runId = newRunId();
-    VersionId[] claimed = new VersionId[1];
-    VersionInfo published;
-    try {
-      published = publishVersion(model, publication, claimed);
-    } catch (RuntimeException e) {
-      recordRun(model, runId, publication, RunRecord.Status.FAILED, claimed[0], null, false, e.getMessage(), List.of());
-      throw e;
-    }
+    VersionInfo published = publishRecordingFailure(model, publication, runId);
     VersionId version = published.version();
     List<GateVerdict> verdicts = new ArrayList<>();
     try {
@@ -176,6 +162,17 @@ public final class ModelPublisher {
         verdicts);
     pruneAfterPublishing(model);
     return new PublishOutcome(published, true, verdicts, runId);
+  }
+
+  /** Publishes; if that fails, records the failed run (with the version, if one was claimed) and rethrows. */
+  private VersionInfo publishRecordingFailure(String model, Publication publication, String runId) {
+    VersionId[] claimed = new VersionId[1];
+    try {
+      return publishVersion(model, publication, claimed);
+    } catch (RuntimeException e) {
+      recordRun(model, runId, publication, RunRecord.Status.FAILED, claimed[0], null, false, e.getMessage(), List.of());
+      throw e;
+    }
   }
 
   private VersionInfo publishVersion(String model, Publication publication, VersionId[] claimed) {

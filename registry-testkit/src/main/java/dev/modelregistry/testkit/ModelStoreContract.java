@@ -493,42 +493,22 @@ public abstract class ModelStoreContract {
   @Test
   void aPromoteThatMovesFirstKeepsItsVersionFromARacingPrune() throws Exception {
     HookedStore hooked = racingSetUp();
-    CountDownLatch promoteAtCas = new CountDownLatch(1);
-    CountDownLatch releasePromote = new CountDownLatch(1);
-    CountDownLatch promoteDone = new CountDownLatch(1);
-    Thread main = Thread.currentThread();
+    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
+    HeldPromote promote = new HeldPromote(publisher);
     java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread[] promoter = new Thread[1];
     hooked.hook = (operation, key) -> {
-      if (!operation.equals("replace") || !key.equals("m/latest.json")) {
-        return;
-      }
-      if (Thread.currentThread() == promoter[0]) {
-        promoteAtCas.countDown();
-        await(releasePromote);
-      } else if (Thread.currentThread() == main && once.compareAndSet(false, true)) {
-        releasePromote.countDown(); // the promote's compare-and-set goes first
-        await(promoteDone);
+      if (operation.equals("replace") && key.equals("m/latest.json") && !promote.holdIfMine()
+          && once.compareAndSet(false, true)) {
+        promote.release.countDown(); // the prune is at its compare-and-set: let the promote's go first
+        await(promote.done);
       }
     };
-    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
-    Throwable[] failure = new Throwable[1];
-    promoter[0] = new Thread(() -> {
-      try {
-        publisher.promote("m", "v1", "back to v1");
-      } catch (Throwable t) {
-        failure[0] = t;
-      } finally {
-        promoteDone.countDown();
-      }
-    }, "promoter");
-    promoter[0].start();
-    await(promoteAtCas); // the promote has read the pointer and found no marker
+    promote.startAndAwaitItsCompareAndSet(); // it has read the pointer and found no marker
 
     PruneReport report = publisher.prune("m", Retention.keepLast(1));
-    promoter[0].join(TimeUnit.MINUTES.toMillis(1));
+    promote.finish();
 
-    assertThat(failure[0]).isNull();
+    assertThat(promote.failure).isNull();
     assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v1"));
     assertThat(report.deleted()).doesNotContain(VersionId.of("v1")).contains(VersionId.of("v2"));
     assertThat(publisher.catalog().verify("m", "v1").ok()).as("what the promote points to is intact").isTrue();
@@ -538,35 +518,63 @@ public abstract class ModelStoreContract {
   @Test
   void aPruneThatMovesFirstMakesARacingPromoteRefuse() throws Exception {
     HookedStore hooked = racingSetUp();
-    CountDownLatch promoteAtCas = new CountDownLatch(1);
-    CountDownLatch releasePromote = new CountDownLatch(1);
-    Thread[] promoter = new Thread[1];
+    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
+    HeldPromote promote = new HeldPromote(publisher);
     hooked.hook = (operation, key) -> {
-      if (operation.equals("replace") && key.equals("m/latest.json") && Thread.currentThread() == promoter[0]) {
-        promoteAtCas.countDown();
-        await(releasePromote);
+      if (operation.equals("replace") && key.equals("m/latest.json")) {
+        promote.holdIfMine();
       }
     };
-    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
-    Throwable[] failure = new Throwable[1];
-    promoter[0] = new Thread(() -> {
-      try {
-        publisher.promote("m", "v1", "back to v1");
-      } catch (Throwable t) {
-        failure[0] = t;
-      }
-    }, "promoter");
-    promoter[0].start();
-    await(promoteAtCas); // the promote has read the pointer and found no marker
+    promote.startAndAwaitItsCompareAndSet(); // it has read the pointer and found no marker
 
     PruneReport report = publisher.prune("m", Retention.keepLast(1));
-    releasePromote.countDown();
-    promoter[0].join(TimeUnit.MINUTES.toMillis(1));
+    promote.finish();
 
     assertThat(report.deleted()).contains(VersionId.of("v1"));
-    assertThat(failure[0]).isInstanceOf(PublishException.class).hasMessageContaining("v1: it is archived");
+    assertThat(promote.failure).isInstanceOf(PublishException.class).hasMessageContaining("v1: it is archived");
     assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v4"));
     assertThat(store.list("m/v1").isEmpty()).isTrue();
+  }
+
+  /** A promote of v1 on its own thread, held just before its compare-and-set on the pointer. */
+  private static final class HeldPromote {
+    final CountDownLatch atCompareAndSet = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch done = new CountDownLatch(1);
+    final Thread thread;
+    volatile Throwable failure;
+
+    HeldPromote(ModelPublisher publisher) {
+      thread = new Thread(() -> {
+        try {
+          publisher.promote("m", "v1", "back to v1");
+        } catch (Throwable t) {
+          failure = t;
+        } finally {
+          done.countDown();
+        }
+      }, "promoter");
+    }
+
+    /** On the promote's own thread, about to compare-and-set: waits to be released, and returns true. */
+    boolean holdIfMine() {
+      if (Thread.currentThread() != thread) {
+        return false;
+      }
+      atCompareAndSet.countDown();
+      await(release);
+      return true;
+    }
+
+    void startAndAwaitItsCompareAndSet() {
+      thread.start();
+      await(atCompareAndSet);
+    }
+
+    void finish() throws InterruptedException {
+      release.countDown();
+      thread.join(TimeUnit.MINUTES.toMillis(1));
+    }
   }
 
   /** v1 to v4 published, v3 then v4 promoted; the store under test wrapped so a test can stage a race. */
