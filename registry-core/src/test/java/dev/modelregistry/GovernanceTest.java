@@ -170,6 +170,35 @@ class GovernanceTest {
   }
 
   @Test
+  void hostilePolicyFilesAreRefusedNamingTheFileAndTheProblem() {
+    ModelPublisher publisher = publisher();
+    publisher.publish(MODEL, version(Map.of("accuracy", 0.9)));
+    String manyGates = "{\"gates\": [" + String.join(", ", java.util.Collections.nCopies(101, "\"a >= 1\"")) + "]}";
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(manyGates, "at most 100");
+    cases.put("{\"description\": \"" + "x".repeat(300_000) + "\"}", "a policy has at most 262144");
+    cases.put("{\"gates\": \"accuracy >= 0.7\"}", "\"gates\" must be an array of strings");
+    cases.put("{\"gates\": [0.7]}", "must hold strings");
+    cases.put("{\"same_features\": \"yes\"}", "\"same_features\" must be true or false");
+    cases.put("{\"required_metrics\": [\"../etc\"]}", "metric name '../etc'");
+    cases.put("{\"retention\": {\"keep_newer_than\": \"30 days\"}}", "not an ISO-8601 duration");
+    cases.put("{\"retention\": {\"keep_newer_than\": \"-P1D\"}}", "must be positive");
+    cases.put("{\"retention\": {\"keep_last\": 2.5}}", "keep_last");
+    cases.put("{\"retention\": {\"keep_all\": true}}", "unknown field 'keep_all'");
+    cases.put("{\"gates\": [\"a >= 1\"], \"gates\": []}", "more than once");
+    cases.forEach((json, problem) -> {
+      policyFile(json);
+      assertThatThrownBy(() -> publisher.promote(MODEL, "v1", null)).as(problem)
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("fare_predictor/policy.json")
+          .hasMessageContaining(problem);
+      assertThatThrownBy(() -> publisher.prune(MODEL, Retention.keepLast(1))).as(problem)
+          .isInstanceOf(PublishException.class);
+    });
+    assertThat(publisher.pointer(MODEL)).isEmpty();
+  }
+
+  @Test
   void gatesParseAndPrintTheSameWay() {
     assertThat(Gate.parse("mae <= serving.mae * 1.10")).isEqualTo(Gate.relative("mae", Gate.Op.LE, 1.10, 0));
     assertThat(Gate.parse("accuracy>=serving.accuracy-0.01")).isEqualTo(Gate.relative("accuracy", Gate.Op.GE, 1, -0.01));
