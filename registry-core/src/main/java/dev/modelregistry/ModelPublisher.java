@@ -733,7 +733,8 @@ public final class ModelPublisher {
    * the promote sees the marker and refuses, or its move changes the pointer first and the prune's
    * compare-and-set fails, reads the pointer again and keeps the version (removing its marker). The marker
    * stays as a tombstone: the version is listed as archived, is never served and its number is never
-   * reused.
+   * reused. A version marked by a prune that stopped midway (the store failed) is deleted by the next
+   * prune, whatever the rules, unless the pointer names it.
    *
    * @throws PublishException if the model has no pointer yet (nothing to protect against), or the pointer
    *     kept changing
@@ -803,6 +804,14 @@ public final class ModelPublisher {
       throw new StorageException("model " + model + ": pruning in " + store.description() + " failed: "
           + e.getMessage() + "; versions marked archived stay unserved and are deleted by the next prune", model, e);
     }
+    try {
+      for (VersionId version : markedHere) {
+        store.delete(Governance.markerKey(model, version));
+      }
+    } catch (IOException e) {
+      log.warn("model {}: removing the deletion markers of an abandoned prune failed; the next prune deletes"
+          + " those versions: {}", model, e.getMessage());
+    }
     throw new PublishException("model " + model + ": the pointer kept changing under " + maxAttempts
         + " attempts to prune; nothing was deleted", model, null, null);
   }
@@ -823,6 +832,15 @@ public final class ModelPublisher {
     retention.protectedVersions().forEach(v -> protectedBy.putIfAbsent(v, "protected (pinned)"));
     Instant now = Instant.now(clock);
     List<VersionId> doomed = new ArrayList<>();
+    // A version already marked (a prune that stopped midway) is finished off, and counts for no rule.
+    Set<VersionId> archived = catalog.archived(model);
+    versions = new ArrayList<>(versions);
+    for (VersionId version : List.copyOf(versions)) {
+      if (archived.contains(version) && !protectedBy.containsKey(version)) {
+        doomed.add(version);
+        versions.remove(version);
+      }
+    }
     for (int i = 0; i < versions.size(); i++) {
       VersionId version = versions.get(i);
       String why = protectedBy.get(version);
@@ -846,6 +864,7 @@ public final class ModelPublisher {
         kept.put(version, why);
       }
     }
+    doomed.sort(null);
     return doomed;
   }
 

@@ -388,6 +388,25 @@ class GovernanceTest {
   }
 
   @Test
+  void aPruneThatStoppedMidwayIsFinishedByTheNextAndItsVersionStaysUnserved() {
+    ModelPublisher publisher = publisher();
+    for (int i = 1; i <= 3; i++) {
+      publisher.publish(MODEL, version(Map.of("mae", 0.2)));
+    }
+    publisher.promote(MODEL, "v3", null);
+    store.put(MODEL + "/archived/v1.json", "{\"version\": \"v1\"}".getBytes(UTF_8)); // marked, files not deleted yet
+    store.delete(MODEL + "/v1/manifest.json");
+
+    assertThatThrownBy(() -> publisher.promote(MODEL, "v1", null)).hasMessageContaining("v1: it is archived");
+    PruneReport report = publisher.prune(MODEL, Retention.keepLast(5));
+    assertThat(report.deleted()).extracting(VersionId::value).containsExactly("v1");
+    assertThat(store.keys()).noneMatch(k -> k.startsWith(MODEL + "/v1/"));
+    assertThat(publisher.catalog().versions(MODEL)).extracting(v -> v.version().value())
+        .containsExactly("v1", "v2", "v3");
+    assertThat(publisher.catalog().versions(MODEL).get(0).states()).containsExactly(VersionState.ARCHIVED);
+  }
+
+  @Test
   void pruneRefusesAModelWithoutAPointer() {
     ModelPublisher publisher = publisher();
     publisher.publish(MODEL, version(Map.of("mae", 0.2)));
