@@ -59,7 +59,10 @@ public record Policy(List<Gate> gates, List<String> requiredMetrics, boolean sam
     return !gates.isEmpty() || !requiredMetrics.isEmpty() || sameFeatures;
   }
 
-  /** The policy that enforces both: every gate and required metric of each, the stricter feature rule, and a retention that keeps what either keeps. */
+  /**
+   * The policy that enforces both: every gate and required metric of each, the stricter feature rule, and a
+   * retention that keeps what either keeps.
+   */
   public Policy and(Policy other) {
     requireNonNull(other, "other");
     List<Gate> allGates = new ArrayList<>(gates);

@@ -67,6 +67,7 @@ public record Retention(int keepLast, @Nullable Duration keepNewerThan, Set<Vers
     Duration age = keepNewerThan == null ? other.keepNewerThan
         : other.keepNewerThan == null ? keepNewerThan
         : keepNewerThan.compareTo(other.keepNewerThan) >= 0 ? keepNewerThan : other.keepNewerThan;
-    return new Retention(Math.max(keepLast, other.keepLast), age, this.protecting(other.protectedVersions).protectedVersions);
+    Set<VersionId> both = protecting(other.protectedVersions).protectedVersions;
+    return new Retention(Math.max(keepLast, other.keepLast), age, both);
   }
 }

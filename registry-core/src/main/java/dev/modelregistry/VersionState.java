@@ -21,6 +21,6 @@ public enum VersionState {
   SHADOW,
   /** The version a roll back returns to. */
   PREVIOUS,
-  /** A run records that the gates refused to promote it, and it has not served since. */
+  /** A run records that the gates refused to promote it, and it is neither serving nor the canary now. */
   REFUSED
 }

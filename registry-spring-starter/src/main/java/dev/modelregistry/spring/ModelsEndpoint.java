@@ -81,7 +81,10 @@ public class ModelsEndpoint {
     this.clock = clock;
   }
 
-  /** Creates the endpoint with the publisher's catalog; see {@link #ModelsEndpoint(ModelRegistry, ModelCatalog, ModelPublisher, boolean, Clock)}. */
+  /**
+   * Creates the endpoint with the publisher's catalog; see {@link #ModelsEndpoint(ModelRegistry, ModelCatalog,
+   * ModelPublisher, boolean, Clock)}.
+   */
   public ModelsEndpoint(
       ModelRegistry registry, @Nullable ModelPublisher publisher, boolean writeOperationsEnabled, Clock clock) {
     this(registry, null, publisher, writeOperationsEnabled, clock);
@@ -141,7 +144,10 @@ public class ModelsEndpoint {
     return models();
   }
 
-  /** Acts on one model without rollout settings; see {@link #act(String, String, String, String, Double, Double, Boolean)}. */
+  /**
+   * Acts on one model without rollout settings; see {@link #act(String, String, String, String, Double,
+   * Double, Boolean)}.
+   */
   public WebEndpointResponse<Map<String, Object>> act(
       String name, String action, @Nullable String version, @Nullable String reason) {
     return act(name, action, version, reason, null, null, null);
