@@ -60,7 +60,9 @@ public final class InMemoryModelStore implements WritableModelStore {
   }
 
   /** Deletes an object, if present. */
+  @Override
   public void delete(String key) {
+    enter(key);
     objects.remove(key);
   }
 

@@ -3,6 +3,7 @@ package dev.modelregistry;
 import static java.util.Objects.requireNonNull;
 
 import dev.modelregistry.internal.Formats;
+import dev.modelregistry.internal.Governance;
 import dev.modelregistry.internal.Sha256;
 import dev.modelregistry.internal.StorageFormat;
 import dev.modelregistry.internal.StoreReader;
@@ -20,11 +21,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -47,13 +50,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Publishing writes the artifacts, then {@code metrics.json} and {@code schema.json}, then {@code
  * manifest.json} last: a version is complete exactly when its manifest exists. Every pointer move writes
- * an immutable record under {@code <model>/history/}, named by the move's sequence number.
+ * an immutable record under {@code <model>/history/}, named by the move's sequence number. Every publish
+ * attempt, whatever its outcome, writes an immutable run record under {@code <model>/runs/}.
+ *
+ * <p><b>Governance.</b> A promote, a canary start and a canary promotion pass the model's gates ({@link
+ * Policy}: {@code <model>/policy.json} and the builder's {@link Builder#policy}), or are refused with a
+ * {@link GateRefusedException} naming every failed gate, unless forced with a reason ({@link
+ * MoveOptions#forced}). Every move to a version verifies it first (each file's size and SHA-256 against its
+ * manifest, downloaded in full), and refuses an incomplete, corrupt or archived version before the pointer
+ * moves; forcing never overrides that. {@link #prune} deletes old versions by a {@link Retention}, never one
+ * the pointer names, and never one a racing promote moves to (see {@link #prune}).
  */
 public final class ModelPublisher {
 
   private static final Logger log = LoggerFactory.getLogger(ModelPublisher.class);
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("'v'yyyyMMdd_HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final WritableModelStore store;
   private final StoreReader reader;
@@ -61,6 +75,9 @@ public final class ModelPublisher {
   private final Clock clock;
   private final String publishedBy;
   private final int maxAttempts;
+  private final ModelCatalog catalog;
+  private final Policy policy;
+  private final boolean pruneAfterPublish;
 
   private ModelPublisher(Builder builder) {
     this.store = builder.store;
@@ -69,6 +86,14 @@ public final class ModelPublisher {
     this.clock = builder.clock != null ? builder.clock : Clock.systemUTC();
     this.publishedBy = builder.publishedBy != null ? builder.publishedBy : defaultPublisherName();
     this.maxAttempts = builder.maxAttempts != null ? builder.maxAttempts : 50;
+    this.catalog = ModelCatalog.of(builder.store);
+    this.policy = builder.policy != null ? builder.policy : Policy.NONE;
+    this.pruneAfterPublish = builder.pruneAfterPublish;
+  }
+
+  /** The read-only catalog of this publisher's store. */
+  public ModelCatalog catalog() {
+    return catalog;
   }
 
   /** A builder for a publisher on {@code store}. */
@@ -95,6 +120,62 @@ public final class ModelPublisher {
   public VersionInfo publish(String model, Publication publication) {
     Names.requireModelName(model);
     requireNonNull(publication, "publication");
+    String runId = newRunId();
+    VersionInfo published = publishRecordingFailure(model, publication, runId);
+    recordRun(model, runId, publication, RunRecord.Status.COMPLETED, published.version(), published.metrics(), false,
+        null, List.of());
+    pruneAfterPublishing(model);
+    return published;
+  }
+
+  /**
+   * Publishes a new version of {@code model}, then promotes it if the gates pass: the one call for a
+   * training job. A version the gates refuse stays published, unserved, and its run record says {@code
+   * refused} with the verdicts; the pointer does not move.
+   *
+   * @return the version, whether it was promoted, and the gates' verdicts
+   * @throws PublishException if publishing or the move fails for another reason than the gates (the run
+   *     record says {@code failed})
+   */
+  public PublishOutcome publishAndPromote(String model, Publication publication, @Nullable String reason) {
+    Names.requireModelName(model);
+    requireNonNull(publication, "publication");
+    MoveOptions options = MoveOptions.because(reason);
+    String runId = newRunId();
+    VersionInfo published = publishRecordingFailure(model, publication, runId);
+    VersionId version = published.version();
+    List<GateVerdict> verdicts = new ArrayList<>();
+    try {
+      move(model, current -> toStable(current, version), "promote", options, verdicts);
+    } catch (GateRefusedException e) {
+      recordRun(model, runId, publication, RunRecord.Status.REFUSED, version, published.metrics(), false,
+          e.getMessage(), e.verdicts());
+      log.info("model {}: published {} and kept it out of service: {}", model, version, e.getMessage());
+      pruneAfterPublishing(model);
+      return new PublishOutcome(published, false, e.verdicts(), runId);
+    } catch (RuntimeException e) {
+      recordRun(model, runId, publication, RunRecord.Status.FAILED, version, published.metrics(), false,
+          e.getMessage(), verdicts);
+      throw e;
+    }
+    recordRun(model, runId, publication, RunRecord.Status.COMPLETED, version, published.metrics(), true, null,
+        verdicts);
+    pruneAfterPublishing(model);
+    return new PublishOutcome(published, true, verdicts, runId);
+  }
+
+  /** Publishes; if that fails, records the failed run (with the version, if one was claimed) and rethrows. */
+  private VersionInfo publishRecordingFailure(String model, Publication publication, String runId) {
+    VersionId[] claimed = new VersionId[1];
+    try {
+      return publishVersion(model, publication, claimed);
+    } catch (RuntimeException e) {
+      recordRun(model, runId, publication, RunRecord.Status.FAILED, claimed[0], null, false, e.getMessage(), List.of());
+      throw e;
+    }
+  }
+
+  private VersionInfo publishVersion(String model, Publication publication, VersionId[] claimed) {
     Map<String, Publication.Content> files = new LinkedHashMap<>(publication.files());
     Map<String, Double> metrics = publication.metrics() != null ? publication.metrics() : Map.of();
     List<String> features = publication.features() != null ? publication.features() : List.of();
@@ -123,6 +204,7 @@ public final class ModelPublisher {
     String now = Instant.now(clock).toString();
     try {
       VersionId version = claim(model, now);
+      claimed[0] = version;
       for (Manifest.FileEntry entry : entries) {
         try (InputStream in = open(files.get(entry.name()))) {
           store.write(StorageFormat.fileKey(model, version, entry.name()), in, entry.size());
@@ -148,7 +230,8 @@ public final class ModelPublisher {
 
   private VersionId claim(String model, String now) throws IOException {
     byte[] claim = StorageFormat.writeClaim(publishedBy, now);
-    List<VersionId> existing = reader.versions(model);
+    List<VersionId> existing = new ArrayList<>(reader.versions(model));
+    existing.addAll(catalog.archived(model)); // a pruned version's number is never used again
     if (scheme == VersionScheme.SEQUENTIAL) {
       long next = existing.stream().filter(v -> !v.isTimestamp()).mapToLong(VersionId::number).max().orElse(0) + 1;
       for (int attempt = 0; attempt < 10_000; attempt++, next++) {
@@ -179,9 +262,21 @@ public final class ModelPublisher {
    * @throws PublishException if the version does not exist or is incomplete, or the pointer kept changing
    */
   public Pointer promote(String model, String version, @Nullable String reason) {
+    return promoteWith(model, version, MoveOptions.because(reason));
+  }
+
+  /**
+   * Moves the pointer of {@code model} to {@code version} as {@link #promote(String, String, String)} does,
+   * with options: a forced move overrides refusing gates and is recorded as forced.
+   *
+   * @throws GateRefusedException if the model's gates refuse the version and the move is not forced
+   * @throws PublishException if the version is missing, incomplete, archived or fails verification
+   */
+  public Pointer promoteWith(String model, String version, MoveOptions options) {
     Names.requireModelName(model);
     VersionId target = VersionId.of(version);
-    return move(model, current -> toStable(current, target), "promote", reason);
+    requireNonNull(options, "options");
+    return move(model, current -> toStable(current, target), "promote", options, null);
   }
 
   /**
@@ -197,20 +292,14 @@ public final class ModelPublisher {
       if (current == null) {
         throw new PublishException("model " + model + ": nothing to roll back, the store has no pointer", model, null, null);
       }
-      if (current.previous() != null) {
-        return toStable(current, current.previous());
-      }
-      List<PointerMove> moves = history(model);
-      for (int i = moves.size() - 1; i >= 0; i--) {
-        PointerMove move = moves.get(i);
-        if (move.to().equals(current.version()) && move.from() != null && !move.from().equals(current.version())) {
-          return toStable(current, move.from());
-        }
+      Optional<VersionId> target = catalog.rollbackTarget(model, current);
+      if (target.isPresent()) {
+        return toStable(current, target.get());
       }
       throw new PublishException("model " + model + ": the pointer names " + current.version()
           + " and records no previous version; promote the version to roll back to explicitly", model,
           current.version().value(), null);
-    }, "rollback", reason);
+    }, "rollback", MoveOptions.because(reason), null);
   }
 
   // ------------------------------------------------------------------ rollouts
@@ -223,7 +312,18 @@ public final class ModelPublisher {
    * @throws PublishException if there is no pointer yet, the version is the stable one, or cannot be served
    */
   public Pointer startCanary(String model, String version, double percent, @Nullable String reason) {
+    return startCanaryWith(model, version, percent, MoveOptions.because(reason));
+  }
+
+  /**
+   * Starts a canary as {@link #startCanary(String, String, double, String)} does, with options: a forced
+   * start overrides refusing gates and is recorded as forced.
+   *
+   * @throws GateRefusedException if the model's gates refuse the version and the move is not forced
+   */
+  public Pointer startCanaryWith(String model, String version, double percent, MoveOptions options) {
     Names.requireModelName(model);
+    requireNonNull(options, "options");
     VersionId canary = VersionId.of(version);
     Pointer.Canary next = new Pointer.Canary(canary, percent, null);
     return move(model, current -> {
@@ -233,7 +333,7 @@ public final class ModelPublisher {
             + " another version", model, version, null);
       }
       return with(p, p.version(), p.previous(), next, keep(p.shadow(), canary));
-    }, "canary-start", reason);
+    }, "canary-start", options, null);
   }
 
   /**
@@ -248,7 +348,7 @@ public final class ModelPublisher {
       Pointer.Canary canary = requireCanary(model, current, "change its percent");
       return with(current, current.version(), current.previous(),
           new Pointer.Canary(canary.version(), percent, canary.group()), current.shadow());
-    }, "canary-percent", reason);
+    }, "canary-percent", MoveOptions.because(reason), null);
   }
 
   /**
@@ -258,11 +358,22 @@ public final class ModelPublisher {
    * @throws PublishException if no canary is running
    */
   public Pointer promoteCanary(String model, @Nullable String reason) {
+    return promoteCanaryWith(model, MoveOptions.because(reason));
+  }
+
+  /**
+   * Makes the running canary the stable version as {@link #promoteCanary(String, String)} does, with options:
+   * a forced promotion overrides refusing gates and is recorded as forced.
+   *
+   * @throws GateRefusedException if the model's gates refuse the canary and the move is not forced
+   */
+  public Pointer promoteCanaryWith(String model, MoveOptions options) {
     Names.requireModelName(model);
+    requireNonNull(options, "options");
     return move(model, current -> {
       Pointer.Canary canary = requireCanary(model, current, "promote it");
       return with(current, canary.version(), current.version(), null, keep(current.shadow(), canary.version()));
-    }, "canary-promote", reason);
+    }, "canary-promote", options, null);
   }
 
   /**
@@ -275,7 +386,7 @@ public final class ModelPublisher {
     return move(model, current -> {
       requireCanary(model, current, "abort it");
       return with(current, current.version(), current.previous(), null, current.shadow());
-    }, "canary-abort", reason);
+    }, "canary-abort", MoveOptions.because(reason), null);
   }
 
   /**
@@ -296,7 +407,7 @@ public final class ModelPublisher {
             + " another version", model, version, null);
       }
       return with(p, p.version(), p.previous(), p.canary(), next);
-    }, "shadow-start", reason);
+    }, "shadow-start", MoveOptions.because(reason), null);
   }
 
   /**
@@ -312,7 +423,7 @@ public final class ModelPublisher {
         throw new PublishException("model " + model + ": no shadow is running", model, null, null);
       }
       return with(p, p.version(), p.previous(), p.canary(), null);
-    }, "shadow-stop", reason);
+    }, "shadow-stop", MoveOptions.because(reason), null);
   }
 
   // ------------------------------------------------------------------ experiments
@@ -404,8 +515,15 @@ public final class ModelPublisher {
     Pointer next(@Nullable Pointer current) throws IOException;
   }
 
-  private Pointer move(String model, Transition transition, String action, @Nullable String reason) {
+  /** The actions whose new version must pass the gates. */
+  private static final List<String> GATED = List.of("promote", "canary-start", "canary-promote");
+
+  private Pointer move(String model, Transition transition, String action, MoveOptions options,
+      @Nullable List<GateVerdict> verdictsOut) {
     String pointerKey = StorageFormat.pointerKey(model);
+    String reason = options.reason();
+    Policy effective = GATED.contains(action) ? effectivePolicy(model) : Policy.NONE;
+    Set<VersionId> verified = new HashSet<>();
     try {
       for (int attempt = 1; attempt <= maxAttempts; attempt++) {
         StoreReader.PointerRead read = reader.readPointer(model, null);
@@ -415,8 +533,27 @@ public final class ModelPublisher {
           return current;
         }
         for (VersionId named : named(content)) {
-          if (current == null || !named(current).contains(named)) {
-            requireServable(model, named);
+          boolean newlyStable = named.equals(content.version()) && !named.equals(current == null ? null : current.version());
+          if (current == null || !named(current).contains(named) || newlyStable) {
+            requireServable(model, named, verified);
+          }
+        }
+        boolean forced = false;
+        VersionId candidate = gated(action, current, content);
+        if (candidate != null && effective.hasGates()) {
+          List<GateVerdict> verdicts = verdicts(model, effective, candidate, current, options);
+          if (verdictsOut != null) {
+            verdictsOut.clear();
+            verdictsOut.addAll(verdicts);
+          }
+          if (verdicts.stream().anyMatch(v -> !v.passed())) {
+            GateRefusedException refusal = new GateRefusedException(model, candidate.value(), action, verdicts);
+            if (!options.force()) {
+              throw refusal;
+            }
+            forced = true;
+            log.warn("model {}: {} of {} forced over the gates ({}): {}", model, action, candidate, reason,
+                refusal.getMessage());
           }
         }
         long sequence = current != null && current.sequence() > 0 ? current.sequence() + 1 : nextSequence(model);
@@ -428,10 +565,10 @@ public final class ModelPublisher {
         if (store.replace(pointerKey, StorageFormat.writePointer(next), read.tag())) {
           VersionId from = current == null ? null : current.version();
           recordMove(model, new PointerMove(sequence, from, target, next.updatedAt(), publishedBy, action, reason,
-              next.canary(), next.shadow()));
-          log.info("model {}: pointer moved {} -> {} ({}{}{}{})", model, from == null ? "nothing" : from, target,
-              action, next.canary() == null ? "" : ", canary " + next.canary().version() + " at "
-                  + next.canary().percent() + "%",
+              next.canary(), next.shadow(), forced));
+          log.info("model {}: pointer moved {} -> {} ({}{}{}{}{})", model, from == null ? "nothing" : from, target,
+              action, forced ? ", forced" : "", next.canary() == null ? "" : ", canary " + next.canary().version()
+                  + " at " + next.canary().percent() + "%",
               next.shadow() == null ? "" : ", shadow " + next.shadow().version(),
               reason == null ? "" : ": " + reason);
           return next;
@@ -445,6 +582,42 @@ public final class ModelPublisher {
     }
     throw new PublishException("model " + model + ": the pointer kept changing under " + maxAttempts
         + " attempts to " + action + "; nothing was overwritten", model, null, null);
+  }
+
+  /** The version a gated action puts into service, or null if it puts none. */
+  private static @Nullable VersionId gated(String action, @Nullable Pointer current, Pointer next) {
+    return switch (action) {
+      case "promote", "canary-promote" ->
+          current == null || !current.version().equals(next.version()) ? next.version() : null;
+      case "canary-start" -> next.canary() == null ? null : next.canary().version();
+      default -> null;
+    };
+  }
+
+  private List<GateVerdict> verdicts(String model, Policy effective, VersionId candidate, @Nullable Pointer current,
+      MoveOptions options) throws IOException {
+    VersionInfo info = catalog.info(model, candidate).orElseThrow(() -> new PublishException(
+        "model " + model + ": cannot point to " + candidate + ": the store has no such version", model,
+        candidate.value(), null));
+    VersionInfo serving = null;
+    if (current != null && !current.version().equals(candidate)) {
+      try {
+        serving = catalog.info(model, current.version()).orElse(null);
+      } catch (ModelLoadException e) {
+        log.warn("model {}: serving {} cannot be read to compare with: {}", model, current.version(), e.getMessage());
+      }
+    }
+    return Gates.check(effective, info, serving, options);
+  }
+
+  /** The builder's policy and the store's, both enforced; a malformed policy file refuses every gated move. */
+  private Policy effectivePolicy(String model) {
+    try {
+      return catalog.policy(model).map(policy::and).orElse(policy);
+    } catch (IllegalArgumentException e) {
+      throw new PublishException("model " + model + ": " + e.getMessage() + "; no gated move is made until the"
+          + " policy file is fixed or removed", model, null, e);
+    }
   }
 
   private static boolean sameContent(Pointer a, Pointer b) {
@@ -464,7 +637,18 @@ public final class ModelPublisher {
     return all;
   }
 
-  private void requireServable(String model, VersionId version) throws IOException {
+  private void requireServable(String model, VersionId version, Set<VersionId> verified) throws IOException {
+    // The marker is checked on every attempt, after this attempt's pointer read: that order is what makes a
+    // racing prune safe (see prune). Verification is done once per move.
+    String marker = Governance.markerKey(model, version);
+    if (reader.readIfPresent(marker).isPresent()) {
+      throw new PublishException("model " + model + ": cannot point to " + version + ": it is archived (a prune"
+          + " marked it for deletion: " + reader.where(marker) + "); publish it again as a new version", model,
+          version.value(), null);
+    }
+    if (verified.contains(version)) {
+      return;
+    }
     StoreReader.VersionContents contents;
     try {
       contents = reader.describe(model, version);
@@ -478,7 +662,14 @@ public final class ModelPublisher {
     }
     if (contents.state() == VersionInfo.State.UNVERIFIED) {
       log.warn("model {}: pointing to {}, which has no manifest.json and is served unverified", model, version);
+    } else {
+      Verification verification = catalog.verify(model, version.value());
+      if (!verification.ok()) {
+        throw new PublishException("model " + model + ": cannot point to " + version + ": it fails verification: "
+            + String.join("; ", verification.problems()) + "; the pointer did not move", model, version.value(), null);
+      }
     }
+    verified.add(version);
   }
 
   private long nextSequence(String model) throws IOException {
@@ -501,16 +692,7 @@ public final class ModelPublisher {
 
   /** The pointer of {@code model}, if it has one. */
   public Optional<Pointer> pointer(String model) {
-    Names.requireModelName(model);
-    try {
-      StoreReader.PointerRead read = reader.readPointer(model, null);
-      if (read.malformed() != null) {
-        throw new StorageException(read.malformed(), model, null);
-      }
-      return Optional.ofNullable(read.pointer());
-    } catch (IOException e) {
-      throw new StorageException("model " + model + ": reading the pointer failed: " + e.getMessage(), model, e);
-    }
+    return catalog.pointer(model);
   }
 
   /** Every version of {@code model} in the store, oldest first, with its state and metadata. */
@@ -519,28 +701,11 @@ public final class ModelPublisher {
     try {
       List<VersionInfo> out = new ArrayList<>();
       for (VersionId version : reader.versions(model)) {
-        StoreReader.VersionContents c;
         try {
-          c = reader.describe(model, version);
+          catalog.info(model, version).ifPresent(out::add);
         } catch (ModelLoadException e) {
           log.debug("model {} {}: skipped in the listing: {}", model, version, e.getMessage());
-          continue;
         }
-        List<String> files = c.files().stream().map(Listing.Entry::name).toList();
-        Manifest manifest = c.manifest();
-        Map<String, Double> metrics = manifest != null ? manifest.metrics() : Map.of();
-        List<String> features = manifest != null ? manifest.features() : List.of();
-        if (manifest == null && files.contains(StorageFormat.METRICS)) {
-          metrics = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.METRICS))
-              .map(b -> lenient(() -> StorageFormat.parseMetrics(StorageFormat.METRICS, b), Map.<String, Double>of()))
-              .orElse(Map.of());
-        }
-        if (manifest == null && files.contains(StorageFormat.SCHEMA)) {
-          features = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.SCHEMA))
-              .map(b -> lenient(() -> StorageFormat.parseSchema(StorageFormat.SCHEMA, b), List.<String>of()))
-              .orElse(List.of());
-        }
-        out.add(new VersionInfo(model, version, c.state(), manifest, files, metrics, features));
       }
       return out;
     } catch (IOException e) {
@@ -550,24 +715,236 @@ public final class ModelPublisher {
 
   /** The recorded pointer moves of {@code model}, oldest first. */
   public List<PointerMove> history(String model) {
+    return catalog.history(model);
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  /**
+   * Deletes the versions of {@code model} that neither {@code retention} nor the model's policy keeps
+   * (a version is kept when either keeps it), and never one the pointer names as serving, canary or shadow,
+   * nor the roll-back target, nor one {@code retention} protects.
+   *
+   * <p>A prune racing a promote never deletes what the promote points to: it first writes a create-only
+   * deletion marker {@code <model>/archived/<version>.json} for each version to delete, then rewrites the
+   * pointer by compare-and-set against the read it planned from (same content, a new {@code
+   * retention_check} field), and deletes files only if that succeeds. A promote checks for the marker after
+   * reading the pointer and before its own compare-and-set on it, so of a racing promote and prune, either
+   * the promote sees the marker and refuses, or its move changes the pointer first and the prune's
+   * compare-and-set fails, reads the pointer again and keeps the version (removing its marker). The marker
+   * stays as a tombstone: the version is listed as archived, is never served and its number is never
+   * reused. A version marked by a prune that stopped midway (the store failed) is deleted by the next
+   * prune, whatever the rules, unless the pointer names it.
+   *
+   * @throws PublishException if the model has no pointer yet (nothing to protect against), or the pointer
+   *     kept changing
+   */
+  public PruneReport prune(String model, Retention retention) {
+    return prune(model, retention, false);
+  }
+
+  /** What {@link #prune} would delete now, and why each other version is kept; changes nothing. */
+  public PruneReport previewPrune(String model, Retention retention) {
+    return prune(model, retention, true);
+  }
+
+  private PruneReport prune(String model, Retention retention, boolean dryRun) {
     Names.requireModelName(model);
+    requireNonNull(retention, "retention");
+    Retention effective;
     try {
-      List<PointerMove> moves = new ArrayList<>();
-      List<String> names = store.list(StorageFormat.historyFolder(model)).objects().stream()
-          .map(Listing.Entry::name)
-          .filter(n -> StorageFormat.historySequence(n) > 0)
-          .sorted()
-          .toList();
-      for (String name : names) {
-        String key = StorageFormat.historyFolder(model) + "/" + name;
-        Optional<byte[]> content = reader.readIfPresent(key);
-        if (content.isPresent()) {
-          moves.add(StorageFormat.parseHistory(key, content.get()));
+      effective = catalog.policy(model).map(p -> policy.and(p)).orElse(policy).retention().and(retention);
+    } catch (IllegalArgumentException e) {
+      throw new PublishException("model " + model + ": " + e.getMessage() + "; nothing is pruned until the policy"
+          + " file is fixed or removed", model, null, e);
+    }
+    String pointerKey = StorageFormat.pointerKey(model);
+    Set<VersionId> markedHere = new HashSet<>();
+    try {
+      for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        StoreReader.PointerRead read = reader.readPointer(model, null);
+        if (read.malformed() != null) {
+          throw new PublishException(read.malformed() + "; nothing is pruned", model, null, null);
+        }
+        Pointer current = read.pointer();
+        if (current == null) {
+          throw new PublishException("model " + model + ": no pointer yet; prune after the first promote, so that"
+              + " what serves is known", model, null, null);
+        }
+        Map<VersionId, String> kept = new LinkedHashMap<>();
+        List<VersionId> doomed = plan(model, current, effective, kept);
+        for (VersionId version : new ArrayList<>(markedHere)) {
+          if (!doomed.contains(version)) { // the pointer moved to it: it stays
+            store.delete(Governance.markerKey(model, version));
+            markedHere.remove(version);
+          }
+        }
+        if (dryRun || doomed.isEmpty()) {
+          return new PruneReport(model, dryRun, doomed, kept);
+        }
+        String at = Instant.now(clock).toString();
+        for (VersionId version : doomed) {
+          if (store.create(Governance.markerKey(model, version), Governance.writeMarker(version, at, publishedBy,
+              "retention " + describe(effective)))) {
+            markedHere.add(version);
+          }
+        }
+        String check = UUID.randomUUID().toString().substring(0, 8);
+        if (store.replace(pointerKey, StorageFormat.writePointerCheck(current, check), read.tag())) {
+          for (VersionId version : doomed) {
+            deleteFiles(model, version);
+          }
+          log.info("model {}: pruned {} ({}); kept {}", model, doomed, describe(effective), kept.keySet());
+          return new PruneReport(model, false, doomed, kept);
+        }
+        log.debug("model {}: pointer changed while pruning (attempt {}); planning again", model, attempt);
+        pause(attempt);
+      }
+    } catch (IOException e) {
+      throw new StorageException("model " + model + ": pruning in " + store.description() + " failed: "
+          + e.getMessage() + "; versions marked archived stay unserved and are deleted by the next prune", model, e);
+    }
+    try {
+      for (VersionId version : markedHere) {
+        store.delete(Governance.markerKey(model, version));
+      }
+    } catch (IOException e) {
+      log.warn("model {}: removing the deletion markers of an abandoned prune failed; the next prune deletes"
+          + " those versions: {}", model, e.getMessage());
+    }
+    throw new PublishException("model " + model + ": the pointer kept changing under " + maxAttempts
+        + " attempts to prune; nothing was deleted", model, null, null);
+  }
+
+  /** The versions to delete, oldest first; fills {@code kept} with every other version and why. */
+  private List<VersionId> plan(String model, Pointer pointer, Retention retention, Map<VersionId, String> kept)
+      throws IOException {
+    List<VersionId> versions = reader.versions(model);
+    Map<VersionId, String> protectedBy = new LinkedHashMap<>();
+    protectedBy.put(pointer.version(), "serving");
+    if (pointer.canary() != null) {
+      protectedBy.putIfAbsent(pointer.canary().version(), "canary");
+    }
+    if (pointer.shadow() != null) {
+      protectedBy.putIfAbsent(pointer.shadow().version(), "shadow");
+    }
+    catalog.rollbackTarget(model, pointer).ifPresent(v -> protectedBy.putIfAbsent(v, "previous (the roll-back target)"));
+    retention.protectedVersions().forEach(v -> protectedBy.putIfAbsent(v, "protected (pinned)"));
+    Instant now = Instant.now(clock);
+    List<VersionId> doomed = new ArrayList<>();
+    // A version already marked (a prune that stopped midway) is finished off, and counts for no rule.
+    Set<VersionId> archived = catalog.archived(model);
+    versions = new ArrayList<>(versions);
+    for (VersionId version : List.copyOf(versions)) {
+      if (archived.contains(version) && !protectedBy.containsKey(version)) {
+        doomed.add(version);
+        versions.remove(version);
+      }
+    }
+    for (int i = 0; i < versions.size(); i++) {
+      VersionId version = versions.get(i);
+      String why = protectedBy.get(version);
+      if (why == null && !retention.hasRules()) {
+        why = "no retention rule";
+      }
+      if (why == null && versions.size() - i <= retention.keepLast()) {
+        why = "among the newest " + retention.keepLast();
+      }
+      if (why == null && retention.keepNewerThan() != null) {
+        Instant created = created(model, version);
+        if (created == null) {
+          why = "its age is unknown (no manifest or claim with a time)";
+        } else if (created.isAfter(now.minus(retention.keepNewerThan()))) {
+          why = "newer than " + retention.keepNewerThan();
         }
       }
-      return moves;
-    } catch (IOException e) {
-      throw new StorageException("model " + model + ": reading the history failed: " + e.getMessage(), model, e);
+      if (why == null) {
+        doomed.add(version);
+      } else {
+        kept.put(version, why);
+      }
+    }
+    doomed.sort(null);
+    return doomed;
+  }
+
+  private @Nullable Instant created(String model, VersionId version) throws IOException {
+    String at = null;
+    Optional<byte[]> manifest = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.MANIFEST));
+    if (manifest.isPresent()) {
+      try {
+        at = StorageFormat.parseManifest(model, version, manifest.get()).createdAt();
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    } else {
+      Optional<byte[]> claim = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.CLAIM));
+      at = claim.map(StorageFormat::claimedAt).orElse(null);
+    }
+    try {
+      return at == null ? null : Instant.parse(at);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Deletes a version's files: the manifest first, so the folder stops being a complete version at once. */
+  private void deleteFiles(String model, VersionId version) throws IOException {
+    store.delete(StorageFormat.fileKey(model, version, StorageFormat.MANIFEST));
+    for (Listing.Entry entry : store.list(StorageFormat.versionFolder(model, version)).objects()) {
+      store.delete(StorageFormat.versionFolder(model, version) + "/" + entry.name());
+    }
+  }
+
+  private static String describe(Retention retention) {
+    List<String> rules = new ArrayList<>();
+    if (retention.keepLast() > 0) {
+      rules.add("keep the last " + retention.keepLast());
+    }
+    if (retention.keepNewerThan() != null) {
+      rules.add("keep newer than " + retention.keepNewerThan());
+    }
+    return rules.isEmpty() ? "no rule" : String.join(", ", rules);
+  }
+
+  private void pruneAfterPublishing(String model) {
+    if (!pruneAfterPublish) {
+      return;
+    }
+    try {
+      if (catalog.pointer(model).isPresent()) {
+        prune(model, Retention.NONE);
+      }
+    } catch (RuntimeException e) {
+      log.warn("model {}: pruning after the publish failed; the publish stands: {}", model, e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ run log
+
+  private String newRunId() {
+    return RUN_ID_TIME.format(Instant.now(clock)) + "-"
+        + String.format("%08x", ThreadLocalRandom.current().nextInt());
+  }
+
+  private void recordRun(String model, String runId, Publication publication, RunRecord.Status status,
+      @Nullable VersionId version, @Nullable Map<String, Double> metrics, boolean promoted, @Nullable String error,
+      List<GateVerdict> verdicts) {
+    Map<String, Object> training = publication.training();
+    Object trainedAt = training.get("trained_at");
+    Object rows = training.get("rows");
+    Map<String, Double> runMetrics = metrics != null ? metrics
+        : publication.metrics() != null ? publication.metrics() : Map.of();
+    String now = Instant.now(clock).toString();
+    RunRecord run = new RunRecord(runId, model, status, trainedAt != null ? trainedAt.toString() : now, now,
+        publishedBy, rows instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) ? n.longValue() : null,
+        runMetrics, version, promoted, error, training, verdicts);
+    try {
+      if (!store.create(Governance.runKey(model, runId), Governance.writeRun(run))) {
+        log.warn("model {}: run record {} already exists; this attempt's record was not written", model, runId);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("model {}: writing run record {} ({}) failed: {}", model, runId, status, e.getMessage(), e);
     }
   }
 
@@ -602,18 +979,6 @@ public final class ModelPublisher {
     }
   }
 
-  private interface Parse<T> {
-    T get();
-  }
-
-  private static <T> T lenient(Parse<T> parse, T fallback) {
-    try {
-      return parse.get();
-    } catch (IllegalArgumentException e) {
-      return fallback;
-    }
-  }
-
   private static void pause(int attempt) {
     try {
       Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10) + 2));
@@ -637,6 +1002,8 @@ public final class ModelPublisher {
     private @Nullable Clock clock;
     private @Nullable String publishedBy;
     private @Nullable Integer maxAttempts;
+    private @Nullable Policy policy;
+    private boolean pruneAfterPublish;
 
     private Builder(WritableModelStore store) {
       this.store = store;
@@ -670,6 +1037,28 @@ public final class ModelPublisher {
         throw new IllegalArgumentException("maxAttempts must be >= 1 but was " + maxAttempts);
       }
       this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * Gates and retention enforced for every model this publisher moves, besides each model's own {@code
+     * policy.json}: both apply. Default: none beyond the store's.
+     */
+    public Builder policy(Policy policy) {
+      requireUnset(this.policy, "policy");
+      this.policy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Prunes a model after each publish, by its policy's retention (a failed prune is logged, the publish
+     * stands). Default: no pruning.
+     */
+    public Builder pruneAfterPublish() {
+      if (pruneAfterPublish) {
+        throw new IllegalStateException("pruneAfterPublish was already set");
+      }
+      pruneAfterPublish = true;
       return this;
     }
 

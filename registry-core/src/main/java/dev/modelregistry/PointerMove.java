@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param reason why, as given by whoever moved it
  * @param canary the canary after the move, or null
  * @param shadow the shadow after the move, or null
+ * @param forced whether the move overrode gates that refused it ({@code "forced": true} in the record)
  */
 public record PointerMove(
     long sequence,
@@ -28,7 +29,8 @@ public record PointerMove(
     String action,
     @Nullable String reason,
     Pointer.@Nullable Canary canary,
-    Pointer.@Nullable Shadow shadow) {
+    Pointer.@Nullable Shadow shadow,
+    boolean forced) {
 
   /** Checks. */
   public PointerMove {
@@ -36,6 +38,12 @@ public record PointerMove(
     requireNonNull(at, "at");
     requireNonNull(by, "by");
     requireNonNull(action, "action");
+  }
+
+  /** A move that was not forced. */
+  public PointerMove(long sequence, @Nullable VersionId from, VersionId to, String at, String by, String action,
+      @Nullable String reason, Pointer.@Nullable Canary canary, Pointer.@Nullable Shadow shadow) {
+    this(sequence, from, to, at, by, action, reason, canary, shadow, false);
   }
 
   /** A move of the stable version only. */

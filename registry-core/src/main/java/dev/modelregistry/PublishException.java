@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * A publish, promote or roll back that did not happen: the pointer kept moving under too many retries,
  * the version is incomplete, or there is nothing to roll back to. Nothing was overwritten.
  */
-public final class PublishException extends RegistryException {
+public class PublishException extends RegistryException {
 
   private static final long serialVersionUID = 1L;
 

@@ -282,7 +282,8 @@ class BadInputTest extends RegistryHarness {
     byte[] tampered = original.clone();
     tampered[tampered.length - 3] = (byte) (tampered[tampered.length - 3] == '1' ? '2' : '1');
     memory.put(MODEL + "/v2/model.json", tampered);
-    publisher.promote(MODEL, "v2", null);
+    assertThatThrownBy(() -> publisher.promote(MODEL, "v2", null)).hasMessageContaining("fails verification");
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}")); // as a script would, past the publisher's check
     assertThat(failureAfterRefresh(registry))
         .contains("manifest.json lists model.json with " + original.length + " bytes and sha256")
         .contains("but the downloaded file has " + original.length + " bytes and sha256")
@@ -295,7 +296,8 @@ class BadInputTest extends RegistryHarness {
     publish(2);
     byte[] original = memory.get(MODEL + "/v2/model.json");
     memory.put(MODEL + "/v2/model.json", Arrays.copyOf(original, original.length - 5));
-    publisher.promote(MODEL, "v2", null);
+    assertThatThrownBy(() -> publisher.promote(MODEL, "v2", null)).hasMessageContaining("fails verification");
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}")); // as a script would, past the publisher's check
     assertThat(failureAfterRefresh(registry))
         .contains("with " + original.length + " bytes")
         .contains("has " + (original.length - 5) + " bytes");
@@ -307,7 +309,8 @@ class BadInputTest extends RegistryHarness {
     publish(2);
     byte[] original = memory.get(MODEL + "/v2/model.json");
     memory.put(MODEL + "/v2/model.json", Arrays.copyOf(original, original.length * 100));
-    publisher.promote(MODEL, "v2", null);
+    assertThatThrownBy(() -> publisher.promote(MODEL, "v2", null)).hasMessageContaining("fails verification");
+    memory.put(POINTER, utf8("{\"version\": \"v2\"}")); // as a script would, past the publisher's check
     assertThat(failureAfterRefresh(registry)).contains("is larger");
   }
 

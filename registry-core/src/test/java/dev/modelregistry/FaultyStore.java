@@ -113,6 +113,12 @@ final class FaultyStore implements WritableModelStore {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    check("delete", key);
+    delegate.delete(key);
+  }
+
+  @Override
   public String description() {
     return "faulty:" + delegate.description();
   }

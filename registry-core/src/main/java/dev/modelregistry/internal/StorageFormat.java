@@ -297,6 +297,26 @@ public final class StorageFormat {
   }
 
   /**
+   * The pointer's content with a {@code retention_check} field: a rewrite that changes the pointer's tag
+   * without moving it, so that a move based on an earlier read fails its compare-and-set and reads again.
+   * Readers ignore the field.
+   */
+  public static byte[] writePointerCheck(Pointer pointer, String check) {
+    ObjectNode node = Json.object("pointer", writePointer(pointer));
+    node.put("retention_check", check);
+    return Json.bytes(node);
+  }
+
+  /** The time in a claim, or null if it has none. */
+  public static @Nullable String claimedAt(byte[] claim) {
+    try {
+      return Json.optionalText(CLAIM, Json.object(CLAIM, claim), "claimed_at");
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
    * Checks that an {@code s3_prefix} names the version folder of {@code version} under the store's prefix.
    * Accepts {@code models/m/v2}, {@code models/m/v2/} and {@code s3://bucket/models/m/v2}; the bucket must
    * be the store's, when the store is on one.
@@ -479,6 +499,9 @@ public final class StorageFormat {
     putIfSet(node, "reason", move.reason());
     writeCanary(node, move.canary());
     writeShadow(node, move.shadow());
+    if (move.forced()) {
+      node.put("forced", true);
+    }
     return Json.bytes(node);
   }
 
@@ -496,7 +519,8 @@ public final class StorageFormat {
         textOr(node, "action", "promote"),
         Json.optionalText(what, node, "reason"),
         parseCanary(what, node.get("canary")),
-        parseShadow(what, node.get("shadow")));
+        parseShadow(what, node.get("shadow")),
+        node.path("forced").asBoolean(false));
   }
 
   /** The content of a version claim: who claimed it, and when. */

@@ -5,9 +5,11 @@ import java.io.InputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A store that a publisher can write to. The three operations are what the publishing protocol needs to
- * be safe with several publishers at once: create-only writes claim version numbers and history records,
- * and compare-and-set moves the pointer, so no publisher overwrites another's work.
+ * A store that a publisher can write to. The first three operations are what the publishing protocol needs
+ * to be safe with several publishers at once: create-only writes claim version numbers and history records,
+ * and compare-and-set moves the pointer, so no publisher overwrites another's work. The fourth, {@link
+ * #delete}, is what retention needs to remove old versions; the core deletes a version only after a
+ * create-only deletion marker and a compare-and-set on the pointer have made sure nothing points to it.
  *
  * <p>Implementations must be thread-safe and safe across processes.
  */
@@ -37,4 +39,10 @@ public interface WritableModelStore extends ModelStore {
    * @return true if this call replaced it, false if the object changed (or appeared) since it was read
    */
   boolean replace(String key, byte[] content, @Nullable String expectedTag) throws IOException;
+
+  /**
+   * Deletes an object if it exists; deleting a missing object is not an error. Readers see the object or
+   * nothing, never part of it. A folder left empty disappears from {@link #list}.
+   */
+  void delete(String key) throws IOException;
 }

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -276,6 +277,41 @@ public final class FilesystemModelStore implements WritableModelStore {
       return true;
     } finally {
       local.unlock();
+    }
+  }
+
+  /**
+   * Deletes the file of {@code key} (a link itself, never what it leads to), then the folders it leaves
+   * empty, up to the root.
+   */
+  @Override
+  public void delete(String key) throws IOException {
+    Path target = resolve(key);
+    Path realRoot = realRoot();
+    if (realRoot == null) {
+      return;
+    }
+    Path parent = target.getParent();
+    Path realParent;
+    try {
+      realParent = parent.toRealPath();
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (!realParent.startsWith(realRoot)) {
+      throw new IOException("cannot delete " + where(key) + ": its folder leads to " + realParent + " through a"
+          + " symbolic link, outside the store root " + realRoot + "; nothing was deleted");
+    }
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("cannot delete " + where(key) + ": it is a folder, not a file; nothing was deleted");
+    }
+    Files.deleteIfExists(target);
+    for (Path folder = parent; !folder.equals(root); folder = folder.getParent()) {
+      try {
+        Files.delete(folder);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        return; // still in use, or removed by another delete
+      }
     }
   }
 

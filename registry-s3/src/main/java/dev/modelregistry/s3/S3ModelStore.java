@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -268,6 +269,19 @@ public final class S3ModelStore implements WritableModelStore {
       }
     } else {
       uploadInParts(objectKey, content, length);
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    String objectKey = objectKey(key);
+    try {
+      client.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(objectKey).build());
+    } catch (SdkException e) {
+      if (isMissing(e)) {
+        return;
+      }
+      throw S3Failures.translate("deleting", where(objectKey), "s3:DeleteObject", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.modelregistry.spring;
 
+import dev.modelregistry.ModelCatalog;
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.spi.ModelStore;
@@ -24,7 +25,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnAvailableEndpoint(ModelsEndpoint.class)
 public class ModelsEndpointAutoConfiguration {
 
-  /** The endpoint; promote and roll back need a store that can be written to. */
+  /** The endpoint; the catalog reads any store, the moves need a store that can be written to. */
   @Bean
   @ConditionalOnMissingBean
   public ModelsEndpoint modelsEndpoint(
@@ -33,7 +34,8 @@ public class ModelsEndpointAutoConfiguration {
     ModelPublisher publisher = modelStore instanceof WritableModelStore writable
         ? ModelPublisher.builder(writable).publishedBy("actuator@" + hostName()).build()
         : null;
-    return new ModelsEndpoint(registry, publisher, properties.getEndpoint().isWriteOperationsEnabled(),
+    ModelCatalog catalog = modelStore == null ? null : ModelCatalog.of(modelStore);
+    return new ModelsEndpoint(registry, catalog, publisher, properties.getEndpoint().isWriteOperationsEnabled(),
         Clock.systemUTC());
   }
 

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -376,6 +377,80 @@ class ModelRegistryAutoConfigurationTest {
       assertThat(endpoint.act(MODEL, "promote", "v2", "fixed").getBody()).containsEntry("version", "v2");
       assertThat(endpoint.act(MODEL, "pin", "v9", null).getStatus()).isEqualTo(409);
       assertThat(endpoint.act(MODEL, "promote", null, null).getStatus()).isEqualTo(400);
+    });
+  }
+
+  @Test
+  void theEndpointRefusesAMoveToACorruptVersionAndAMoveTheGatesRefuse() throws Exception {
+    release(0.5f);
+    Path stored = dir.resolve("store").resolve(MODEL).resolve("v1").resolve("model.json");
+    byte[] corrupt = Files.readAllBytes(stored);
+    corrupt[corrupt.length / 2] ^= 1;
+    Files.write(stored, corrupt);
+    runner().withPropertyValues("model-registry.endpoint.write-operations-enabled=true").run(context -> {
+      ModelsEndpoint endpoint = context.getBean(ModelsEndpoint.class);
+      ModelRegistry registry = context.getBean(ModelRegistry.class);
+
+      WebEndpointResponse<Map<String, Object>> rollback = endpoint.act(MODEL, "rollback", null, "v2 looks off");
+      assertThat(rollback.getStatus()).isEqualTo(409);
+      assertThat(rollback.getBody().get("error").toString())
+          .contains("cannot point to v1: it fails verification: model.json has sha256");
+      assertThat(publisher.pointer(MODEL).orElseThrow().version().value()).isEqualTo("v2");
+      assertThat(registry.current(MODEL).version()).isEqualTo("v2");
+
+      Files.writeString(dir.resolve("store").resolve(MODEL).resolve("policy.json"),
+          "{\"gates\": [\"accuracy >= 0.70\"], \"retention\": {\"keep_last\": 5}}");
+      publisher.publish(MODEL, Publication.builder()
+          .file("model.json", LinearModel.constant(0.75f, 2).toJson())
+          .features(List.of("runs_needed", "balls_left"))
+          .metrics(Map.of("accuracy", 0.6))
+          .build());
+
+      WebEndpointResponse<Map<String, Object>> promote = endpoint.act(MODEL, "promote", "v3", "try it");
+      assertThat(promote.getStatus()).isEqualTo(422);
+      assertThat(promote.getBody().get("error").toString()).contains("accuracy 0.600 < 0.700");
+      assertThat((List<?>) promote.getBody().get("verdicts")).singleElement()
+          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+          .containsEntry("gate", "accuracy >= 0.700").containsEntry("passed", false);
+      assertThat(endpoint.act(MODEL, "canary", "v3", null, 10.0, null, null).getStatus()).isEqualTo(422);
+      assertThat(endpoint.act(MODEL, "canary", "v3", null, 10.0, null, true).getStatus())
+          .as("a forced move needs a reason").isEqualTo(400);
+      assertThat(endpoint.act(MODEL, "canary", "v3", null, null, null, null).getStatus()).isEqualTo(400);
+      assertThat(endpoint.act(MODEL, "shadow-stop", null, null, null, null, true).getStatus()).isEqualTo(400);
+
+      assertThat(endpoint.act(MODEL, "canary", "v3", "watched closely", 10.0, null, true).getStatus()).isEqualTo(200);
+      assertThat(publisher.pointer(MODEL).orElseThrow().canary().percent()).isEqualTo(10.0);
+      assertThat(endpoint.act(MODEL, "canary-percent", null, null, 25.0, null, null).getStatus()).isEqualTo(200);
+      assertThat(publisher.pointer(MODEL).orElseThrow().canary().percent()).isEqualTo(25.0);
+      assertThat(endpoint.act(MODEL, "canary-promote", null, null).getStatus()).isEqualTo(422);
+      assertThat(endpoint.act(MODEL, "canary-abort", null, "enough").getStatus()).isEqualTo(200);
+      assertThat(publisher.pointer(MODEL).orElseThrow().canary()).isNull();
+      assertThat(endpoint.act(MODEL, "canary-promote", null, null).getStatus()).as("no canary").isEqualTo(409);
+      assertThat(endpoint.act(MODEL, "shadow", "v3", null, null, 0.25, null).getStatus()).isEqualTo(200);
+      assertThat(publisher.pointer(MODEL).orElseThrow().shadow().sample()).isEqualTo(0.25);
+      assertThat(endpoint.act(MODEL, "shadow-stop", null, null).getStatus()).isEqualTo(200);
+      assertThat(publisher.pointer(MODEL).orElseThrow().shadow()).isNull();
+      assertThat(endpoint.act(MODEL, "promote", "v3", "approved", null, null, true).getStatus()).isEqualTo(200);
+      assertThat(publisher.history(MODEL).get(publisher.history(MODEL).size() - 1).forced()).isTrue();
+
+      Map<String, Object> model = endpoint.model(MODEL);
+      assertThat((List<?>) model.get("versions")).hasSize(3);
+      assertThat(model.get("versions").toString()).contains("states=[complete, serving]");
+      assertThat((List<?>) model.get("runs")).hasSize(3);
+      assertThat(model.get("policy").toString()).contains("accuracy >= 0.700").contains("keepLast=5");
+    });
+  }
+
+  @Test
+  void theRolloutActionsAreRefusedUnlessWriteOperationsAreEnabled() {
+    release(0.5f);
+    runner().run(context -> {
+      ModelsEndpoint endpoint = context.getBean(ModelsEndpoint.class);
+      for (String action : List.of("canary", "canary-percent", "canary-promote", "canary-abort", "shadow",
+          "shadow-stop")) {
+        assertThat(endpoint.act(MODEL, action, "v1", null, 10.0, 0.5, null).getStatus()).as(action).isEqualTo(403);
+      }
+      assertThat(publisher.pointer(MODEL).orElseThrow().canary()).isNull();
     });
   }
 

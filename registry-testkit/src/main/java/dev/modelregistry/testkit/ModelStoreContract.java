@@ -12,7 +12,9 @@ import dev.modelregistry.Names;
 import dev.modelregistry.Pointer;
 import dev.modelregistry.PointerMove;
 import dev.modelregistry.Publication;
+import dev.modelregistry.PruneReport;
 import dev.modelregistry.PublishException;
+import dev.modelregistry.Retention;
 import dev.modelregistry.VersionId;
 import dev.modelregistry.VersionInfo;
 import dev.modelregistry.VersionScheme;
@@ -210,6 +212,7 @@ public abstract class ModelStoreContract {
       operations.put("create", () -> store.create(key, bytes("x")));
       operations.put("write", () -> store.write(key, new ByteArrayInputStream(bytes("x")), 1));
       operations.put("replace", () -> store.replace(key, bytes("x"), tag));
+      operations.put("delete", () -> store.delete(key));
       operations.forEach((name, operation) -> assertThatThrownBy(operation)
           .as("%s of %s (%s)", name, Names.quote(key), unsafe.why())
           .isInstanceOf(IllegalArgumentException.class)
@@ -217,6 +220,50 @@ public abstract class ModelStoreContract {
     }
     assertThat(store.read("m/v1/model.json", null).content()).as("nothing was overwritten").isEqualTo(bytes("{}"));
     assertThat(store.list("m").folders()).containsExactly("v1");
+  }
+
+  @Test
+  void deleteRemovesAnObjectAndOnlyThatObject() throws IOException {
+    store.create("m/v1/model.json", bytes("model"));
+    store.create("m/v1/manifest.json", bytes("{}"));
+    store.delete("m/v1/model.json");
+    assertThat(store.read("m/v1/model.json", null).status()).isEqualTo(ObjectRead.Status.MISSING);
+    assertThatThrownBy(() -> store.open("m/v1/model.json")).isInstanceOf(NoSuchFileException.class);
+    assertThat(store.list("m/v1").objects()).extracting(Listing.Entry::name).containsExactly("manifest.json");
+    assertThat(store.read("m/v1/manifest.json", null).content()).isEqualTo(bytes("{}"));
+  }
+
+  @Test
+  void deleteOfAMissingObjectIsNotAnError() throws IOException {
+    store.delete("m/v1/nothing.json");
+    store.delete("nothing/at/all.json");
+    store.create("m/v1/model.json", bytes("model"));
+    store.delete("m/v1/model.json");
+    store.delete("m/v1/model.json");
+    assertThat(store.read("m/v1/model.json", null).status()).isEqualTo(ObjectRead.Status.MISSING);
+  }
+
+  @Test
+  void aFolderWhoseObjectsAreAllDeletedIsNoLongerListed() throws IOException {
+    store.create("m/latest.json", bytes("{}"));
+    store.create("m/v1/model.json", bytes("1"));
+    store.create("m/v1/manifest.json", bytes("2"));
+    store.create("m/v2/model.json", bytes("3"));
+    store.delete("m/v1/model.json");
+    store.delete("m/v1/manifest.json");
+    assertThat(store.list("m").folders()).containsExactly("v2");
+    assertThat(store.list("m/v1").isEmpty()).isTrue();
+    assertThat(store.list("m").objects()).extracting(Listing.Entry::name).containsExactly("latest.json");
+  }
+
+  @Test
+  void aDeletedKeyCanBeCreatedAgainAndADeleteBreaksACompareAndSet() throws IOException {
+    store.create("m/marker.json", bytes("first"));
+    String tag = store.read("m/marker.json", null).tag();
+    store.delete("m/marker.json");
+    assertThat(store.replace("m/marker.json", bytes("late"), tag)).as("the object it expected is gone").isFalse();
+    assertThat(store.create("m/marker.json", bytes("second"))).isTrue();
+    assertThat(store.read("m/marker.json", null).content()).isEqualTo(bytes("second"));
   }
 
   @Test
@@ -381,6 +428,244 @@ public abstract class ModelStoreContract {
       registry.refresh();
       assertThat(registry.current("m").version()).isEqualTo("v2");
       assertThat(registry.current("m").predict(new float[] {3, 4})).containsExactly(2f);
+    }
+  }
+
+  // ------------------------------------------------------------------ governance
+
+  @Test
+  void aCorruptOrTruncatedVersionIsRefusedBeforeThePointerMoves() throws IOException {
+    ModelPublisher publisher = ModelPublisher.on(store);
+    publisher.publish("m", constant(1, 2));
+    publisher.publish("m", constant(2, 2));
+    publisher.publish("m", constant(3, 2));
+    publisher.promote("m", "v1", null);
+    byte[] original = readAll("m/v2/model.json");
+    byte[] corrupt = original.clone();
+    corrupt[corrupt.length / 2] ^= 1;
+    store.write("m/v2/model.json", new ByteArrayInputStream(corrupt), corrupt.length);
+    store.write("m/v3/model.json", new ByteArrayInputStream(original, 0, 5), 5);
+
+    assertThat(publisher.catalog().verify("m", "v2").problems()).singleElement().asString()
+        .contains("model.json has sha256").contains("manifest.json lists");
+    assertThat(publisher.catalog().verify("m", "v3").problems()).singleElement().asString()
+        .contains("model.json has 5 bytes but manifest.json lists " + original.length);
+    assertThatThrownBy(() -> publisher.promote("m", "v2", null))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("v2: it fails verification: model.json has sha256");
+    assertThatThrownBy(() -> publisher.startCanary("m", "v3", 10, null))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("fails verification");
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v1"));
+    assertThat(publisher.history("m")).hasSize(1);
+  }
+
+  @Test
+  void pruneArchivesOldVersionsAndNeverWhatThePointerNames() throws IOException {
+    ModelPublisher publisher = ModelPublisher.on(store);
+    for (int i = 1; i <= 6; i++) {
+      publisher.publish("m", constant(i, 2));
+    }
+    publisher.promote("m", "v1", null);
+    publisher.promote("m", "v2", null);
+    publisher.startShadow("m", "v3", 0.5, null);
+
+    PruneReport preview = publisher.previewPrune("m", Retention.keepLast(1));
+    assertThat(preview.dryRun()).isTrue();
+    assertThat(preview.deleted()).containsExactly(VersionId.of("v4"), VersionId.of("v5"));
+    assertThat(preview.kept()).containsEntry(VersionId.of("v1"), "previous (the roll-back target)")
+        .containsEntry(VersionId.of("v2"), "serving").containsEntry(VersionId.of("v3"), "shadow")
+        .containsEntry(VersionId.of("v6"), "among the newest 1");
+    assertThat(store.list("m").folders()).contains("v4", "v5");
+
+    PruneReport pruned = publisher.prune("m", Retention.keepLast(1));
+    assertThat(pruned.deleted()).containsExactly(VersionId.of("v4"), VersionId.of("v5"));
+    assertThat(store.list("m").folders()).doesNotContain("v4", "v5").contains("v1", "v2", "v3", "v6", "archived");
+    assertThat(store.list("m/archived").objects()).extracting(Listing.Entry::name)
+        .containsExactlyInAnyOrder("v4.json", "v5.json");
+    assertThatThrownBy(() -> publisher.promote("m", "v4", null))
+        .isInstanceOf(PublishException.class).hasMessageContaining("archived");
+    assertThat(publisher.publish("m", constant(7, 2)).version()).as("a pruned number is never reused")
+        .isEqualTo(VersionId.of("v7"));
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v2"));
+  }
+
+  @Test
+  void aPromoteThatMovesFirstKeepsItsVersionFromARacingPrune() throws Exception {
+    HookedStore hooked = racingSetUp();
+    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
+    HeldPromote promote = new HeldPromote(publisher);
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    hooked.hook = (operation, key) -> {
+      if (operation.equals("replace") && key.equals("m/latest.json") && !promote.holdIfMine()
+          && once.compareAndSet(false, true)) {
+        promote.release.countDown(); // the prune is at its compare-and-set: let the promote's go first
+        await(promote.done);
+      }
+    };
+    promote.startAndAwaitItsCompareAndSet(); // it has read the pointer and found no marker
+
+    PruneReport report = publisher.prune("m", Retention.keepLast(1));
+    promote.finish();
+
+    assertThat(promote.failure).isNull();
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v1"));
+    assertThat(report.deleted()).doesNotContain(VersionId.of("v1")).contains(VersionId.of("v2"));
+    assertThat(publisher.catalog().verify("m", "v1").ok()).as("what the promote points to is intact").isTrue();
+    assertThat(publisher.catalog().archived("m")).doesNotContain(VersionId.of("v1"));
+  }
+
+  @Test
+  void aPruneThatMovesFirstMakesARacingPromoteRefuse() throws Exception {
+    HookedStore hooked = racingSetUp();
+    ModelPublisher publisher = ModelPublisher.builder(hooked).publishedBy("racer").build();
+    HeldPromote promote = new HeldPromote(publisher);
+    hooked.hook = (operation, key) -> {
+      if (operation.equals("replace") && key.equals("m/latest.json")) {
+        promote.holdIfMine();
+      }
+    };
+    promote.startAndAwaitItsCompareAndSet(); // it has read the pointer and found no marker
+
+    PruneReport report = publisher.prune("m", Retention.keepLast(1));
+    promote.finish();
+
+    assertThat(report.deleted()).contains(VersionId.of("v1"));
+    assertThat(promote.failure).isInstanceOf(PublishException.class).hasMessageContaining("v1: it is archived");
+    assertThat(publisher.pointer("m").orElseThrow().version()).isEqualTo(VersionId.of("v4"));
+    assertThat(store.list("m/v1").isEmpty()).isTrue();
+  }
+
+  /** A promote of v1 on its own thread, held just before its compare-and-set on the pointer. */
+  private static final class HeldPromote {
+    final CountDownLatch atCompareAndSet = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch done = new CountDownLatch(1);
+    final Thread thread;
+    volatile Throwable failure;
+
+    HeldPromote(ModelPublisher publisher) {
+      thread = new Thread(() -> {
+        try {
+          publisher.promote("m", "v1", "back to v1");
+        } catch (Throwable t) {
+          failure = t;
+        } finally {
+          done.countDown();
+        }
+      }, "promoter");
+    }
+
+    /** On the promote's own thread, about to compare-and-set: waits to be released, and returns true. */
+    boolean holdIfMine() {
+      if (Thread.currentThread() != thread) {
+        return false;
+      }
+      atCompareAndSet.countDown();
+      await(release);
+      return true;
+    }
+
+    void startAndAwaitItsCompareAndSet() {
+      thread.start();
+      await(atCompareAndSet);
+    }
+
+    void finish() throws InterruptedException {
+      release.countDown();
+      thread.join(TimeUnit.MINUTES.toMillis(1));
+    }
+  }
+
+  /** v1 to v4 published, v3 then v4 promoted; the store under test wrapped so a test can stage a race. */
+  private HookedStore racingSetUp() {
+    ModelPublisher setUp = ModelPublisher.on(store);
+    for (int i = 1; i <= 4; i++) {
+      setUp.publish("m", constant(i, 2));
+    }
+    setUp.promote("m", "v3", null);
+    setUp.promote("m", "v4", null);
+    return new HookedStore(store);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("the other side of the race never came");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The store under test, with a hook run before each write, to stage a race step by step. */
+  private static final class HookedStore implements WritableModelStore {
+
+    interface Hook {
+      void before(String operation, String key);
+    }
+
+    private final WritableModelStore delegate;
+    volatile Hook hook = (operation, key) -> {};
+
+    HookedStore(WritableModelStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public ObjectRead read(String key, @org.jspecify.annotations.Nullable String ifNoneMatch) throws IOException {
+      return delegate.read(key, ifNoneMatch);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+      return delegate.open(key);
+    }
+
+    @Override
+    public Listing list(String folder) throws IOException {
+      return delegate.list(folder);
+    }
+
+    @Override
+    public boolean create(String key, byte[] content) throws IOException {
+      hook.before("create", key);
+      return delegate.create(key, content);
+    }
+
+    @Override
+    public void write(String key, InputStream content, long length) throws IOException {
+      hook.before("write", key);
+      delegate.write(key, content, length);
+    }
+
+    @Override
+    public boolean replace(String key, byte[] content, @org.jspecify.annotations.Nullable String expectedTag)
+        throws IOException {
+      hook.before("replace", key);
+      return delegate.replace(key, content, expectedTag);
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      hook.before("delete", key);
+      delegate.delete(key);
+    }
+
+    @Override
+    public java.util.Optional<String> keyPrefix() {
+      return delegate.keyPrefix();
+    }
+
+    @Override
+    public java.util.Optional<String> bucketName() {
+      return delegate.bucketName();
+    }
+
+    @Override
+    public String description() {
+      return delegate.description();
     }
   }
 
