@@ -71,6 +71,15 @@ public final class ModelPublisher {
     this.maxAttempts = builder.maxAttempts != null ? builder.maxAttempts : 50;
   }
 
+  private ModelPublisher(ModelPublisher settings, String publishedBy) {
+    this.store = settings.store;
+    this.reader = settings.reader;
+    this.scheme = settings.scheme;
+    this.clock = settings.clock;
+    this.publishedBy = publishedBy;
+    this.maxAttempts = settings.maxAttempts;
+  }
+
   /** A builder for a publisher on {@code store}. */
   public static Builder builder(WritableModelStore store) {
     return new Builder(requireNonNull(store, "store"));
@@ -79,6 +88,23 @@ public final class ModelPublisher {
   /** A publisher on {@code store} with the defaults: sequential versions, the system clock. */
   public static ModelPublisher on(WritableModelStore store) {
     return builder(store).build();
+  }
+
+  /** Who this publisher records in pointers and history. */
+  public String publishedBy() {
+    return publishedBy;
+  }
+
+  /**
+   * A publisher on the same store and with the same settings that records {@code publishedBy} instead: for
+   * a service that publishes on behalf of its authenticated users.
+   */
+  public ModelPublisher withPublishedBy(String publishedBy) {
+    requireNonNull(publishedBy, "publishedBy");
+    if (publishedBy.isBlank()) {
+      throw new IllegalArgumentException("publishedBy must not be blank");
+    }
+    return new ModelPublisher(this, publishedBy);
   }
 
   // ------------------------------------------------------------------ publish

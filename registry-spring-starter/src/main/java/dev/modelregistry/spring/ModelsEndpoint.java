@@ -7,13 +7,16 @@ import dev.modelregistry.PointerMove;
 import dev.modelregistry.PublishException;
 import dev.modelregistry.RegistryException;
 import dev.modelregistry.VersionInfo;
+import java.security.Principal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -101,10 +104,14 @@ public class ModelsEndpoint {
     return models();
   }
 
-  /** Acts on one model; see the class description. */
+  /**
+   * Acts on one model; see the class description. Promote and roll back record the authenticated user's
+   * name in the pointer and history, or the endpoint's own name ({@code actuator@<host>}) without one.
+   */
   @WriteOperation
   public WebEndpointResponse<Map<String, Object>> act(
-      @Selector String name, String action, @Nullable String version, @Nullable String reason) {
+      @Selector String name, String action, @Nullable String version, @Nullable String reason,
+      SecurityContext securityContext) {
     if (!registry.models().contains(name)) {
       return error(WebEndpointResponse.STATUS_NOT_FOUND, "model " + name + " is not declared in this registry");
     }
@@ -128,11 +135,11 @@ public class ModelsEndpoint {
         case "pin" -> registry.pin(name, version);
         case "unpin" -> registry.unpin(name);
         case "promote" -> {
-          publisher.promote(name, version, reason);
+          as(securityContext).promote(name, version, reason);
           registry.refresh(name);
         }
         case "rollback" -> {
-          publisher.rollback(name, reason);
+          as(securityContext).rollback(name, reason);
           registry.refresh(name);
         }
         default -> registry.refresh(name);
@@ -143,6 +150,14 @@ public class ModelsEndpoint {
       return error(409, e.getMessage());
     }
     return new WebEndpointResponse<>(ModelStatusDetails.of(registry.status(name), clock), WebEndpointResponse.STATUS_OK);
+  }
+
+  private ModelPublisher as(SecurityContext securityContext) {
+    Principal principal = securityContext.getPrincipal();
+    ModelPublisher writer = Objects.requireNonNull(publisher);
+    return principal == null || principal.getName() == null || principal.getName().isBlank()
+        ? writer
+        : writer.withPublishedBy(principal.getName());
   }
 
   private static WebEndpointResponse<Map<String, Object>> error(int status, String message) {
