@@ -62,17 +62,28 @@ class WinProbabilityServiceTest {
     registry.add("model-registry.store.filesystem.root", STORE::toString);
     registry.add("model-registry.cache-directory", () -> STORE.resolveSibling("cache").toString());
     registry.add("model-registry.poll-interval", () -> "200ms");
+    registry.add("spring.security.user.password", () -> PASSWORD);
   }
+
+  static final String PASSWORD = "test-password-1";
 
   @LocalServerPort int port;
   private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.builder().build();
 
-  private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+  private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String[] basicAuth(String user, String password) {
+    return new String[] {"Authorization", "Basic " + java.util.Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8))};
   }
 
   private HttpResponse<String> get(String path) throws Exception {
@@ -125,8 +136,34 @@ class WinProbabilityServiceTest {
 
   @Test
   void writeOperationsOfTheEndpointAreOffByDefault() throws Exception {
-    HttpResponse<String> response = post("/actuator/models/t20_win_predictor", "{\"action\": \"pin\", \"version\": \"v1\"}");
+    String[] admin = basicAuth("model-admin", PASSWORD);
+    HttpResponse<String> response =
+        post("/actuator/models/t20_win_predictor", "{\"action\": \"pin\", \"version\": \"v1\"}", admin);
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}").statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("write-operations-enabled");
+    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}", admin).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theEndpointsPostsNeedAnAdmin() throws Exception {
+    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}").statusCode()).isEqualTo(401);
+    assertThat(post("/actuator/models", "").statusCode()).isEqualTo(401);
+    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}",
+        basicAuth("model-admin", "wrong")).statusCode()).isEqualTo(401);
+    assertThat(get("/actuator/models").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void prometheusScrapesTheRegistrysMeters() throws Exception {
+    predict();
+    HttpResponse<String> response = get("/actuator/prometheus");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("model_registry_version{")
+        .contains("model_registry_loaded{model=\"t20_win_predictor\"}")
+        .contains("model_registry_poll_seconds_count{")
+        .contains("model_registry_predictions_seconds_count{")
+        .contains("model_registry_staleness_seconds{");
   }
 }
