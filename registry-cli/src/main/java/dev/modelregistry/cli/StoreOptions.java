@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -109,16 +110,18 @@ final class StoreOptions {
         .httpClientBuilder(Apache5HttpClient.builder())
         .forcePathStyle(pathStyle)
         .credentialsProvider(DefaultCredentialsProvider.builder().profileName(profile).build());
-    if (region != null) {
-      builder.region(Region.of(region));
-    } else if (endpoint != null) {
-      builder.region(Region.US_EAST_1);
-    }
     if (endpoint != null) {
       builder.endpointOverride(endpoint);
     }
     S3Client client;
     try {
+      if (region != null) {
+        builder.region(Region.of(region));
+      } else if (endpoint != null) {
+        builder.region(Region.US_EAST_1);
+      } else if (profile != null) {
+        builder.region(DefaultAwsRegionProviderChain.builder().profileName(profile).build().getRegion());
+      }
       client = builder.build();
     } catch (SdkException e) {
       throw CliException.storeError("cannot build an S3 client for " + location + "; set --region (or AWS_REGION)", e);

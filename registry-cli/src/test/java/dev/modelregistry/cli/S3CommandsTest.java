@@ -2,6 +2,8 @@ package dev.modelregistry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -87,6 +90,27 @@ class S3CommandsTest extends CommandsContract {
     assertThat(direct.listObjectsV2(b -> b.bucket(bucket).prefix("models/" + MODEL + "/v2/")).contents())
         .extracting(o -> o.key())
         .contains("models/" + MODEL + "/v2/manifest.json", "models/" + MODEL + "/v2/model.json");
+  }
+
+  @Test
+  void aNamedProfileGivesTheCredentials(@TempDir Path aws) throws Exception {
+    Path credentials = Files.writeString(aws.resolve("credentials"),
+        "[ci]\naws_access_key_id = " + ACCESS_KEY + "\naws_secret_access_key = " + SECRET_KEY + "\n");
+    Path config = Files.writeString(aws.resolve("config"), "[profile ci]\nregion = us-east-1\n");
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
+    System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+    System.setProperty("aws.configFile", config.toString());
+    try {
+      Cli.Run run = cli.run("models", "--store", "s3://" + bucket + "/models", "--endpoint", s3.getUri().toString(),
+          "--path-style", "--profile", "ci");
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out()).startsWith("no models in s3://" + bucket + "/models");
+    } finally {
+      System.clearProperty("aws.sharedCredentialsFile");
+      System.clearProperty("aws.configFile");
+      credentials();
+    }
   }
 
   @Test

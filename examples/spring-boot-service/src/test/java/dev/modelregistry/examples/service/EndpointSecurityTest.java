@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.PointerMove;
-import dev.modelregistry.Publication;
 import dev.modelregistry.filesystem.FilesystemModelStore;
-import dev.modelregistry.linear.LinearModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -36,14 +33,8 @@ class EndpointSecurityTest {
     try {
       STORE = Files.createTempDirectory("endpoint-security-test").resolve("store");
       PUBLISHER = ModelPublisher.on(FilesystemModelStore.of(STORE));
-      for (float bias : new float[] {0.2f, 0.8f}) {
-        String version = PUBLISHER.publish(MODEL, Publication.builder()
-            .file("model.json", LinearModel.logistic(bias, -0.012f, 0f, 0.42f, 0.62f, -0.62f).toJson())
-            .features(WinProbabilityServiceTest.FEATURES)
-            .metrics(Map.of("accuracy", 0.9))
-            .build()).version().value();
-        PUBLISHER.promote(MODEL, version, "setup");
-      }
+      WinProbabilityServiceTest.release(PUBLISHER, 0.2f);
+      WinProbabilityServiceTest.release(PUBLISHER, 0.8f);
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -51,8 +42,7 @@ class EndpointSecurityTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("model-registry.store.filesystem.root", STORE::toString);
-    registry.add("model-registry.cache-directory", () -> STORE.resolveSibling("cache").toString());
+    WinProbabilityServiceTest.storeAt(registry, STORE);
     registry.add("model-registry.endpoint.write-operations-enabled", () -> "true");
     registry.add("spring.security.user.name", () -> "alice");
     registry.add("spring.security.user.password", () -> "alice-password-1");

@@ -41,27 +41,33 @@ class WinProbabilityServiceTest {
       Path dir = Files.createTempDirectory("win-probability-test");
       STORE = dir.resolve("store");
       PUBLISHER = ModelPublisher.on(FilesystemModelStore.of(STORE));
-      release(0.2f);
+      release(PUBLISHER, 0.2f);
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  static String release(float bias) {
-    String version = PUBLISHER.publish("t20_win_predictor", Publication.builder()
+  /** Publishes and promotes a logistic model with {@code bias}; returns its version. */
+  static String release(ModelPublisher publisher, float bias) {
+    String version = publisher.publish("t20_win_predictor", Publication.builder()
         .file("model.json", LinearModel.logistic(bias, -0.012f, 0f, 0.42f, 0.62f, -0.62f).toJson())
         .features(FEATURES)
         .metrics(java.util.Map.of("accuracy", 0.9))
         .build()).version().value();
-    PUBLISHER.promote("t20_win_predictor", version, "test");
+    publisher.promote("t20_win_predictor", version, "test");
     return version;
+  }
+
+  /** The service on the folder store {@code store}, its cache next to it, polling every 200 ms. */
+  static void storeAt(DynamicPropertyRegistry registry, Path store) {
+    registry.add("model-registry.store.filesystem.root", store::toString);
+    registry.add("model-registry.cache-directory", () -> store.resolveSibling("cache").toString());
+    registry.add("model-registry.poll-interval", () -> "200ms");
   }
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("model-registry.store.filesystem.root", STORE::toString);
-    registry.add("model-registry.cache-directory", () -> STORE.resolveSibling("cache").toString());
-    registry.add("model-registry.poll-interval", () -> "200ms");
+    storeAt(registry, STORE);
     registry.add("spring.security.user.password", () -> PASSWORD);
   }
 
@@ -107,7 +113,7 @@ class WinProbabilityServiceTest {
     double probability = first.get("probability").asDouble();
     assertThat(probability).isBetween(0.0, 1.0);
 
-    String next = release(1.5f);
+    String next = release(PUBLISHER, 1.5f);
     await().atMost(Duration.ofSeconds(20)).until(() -> predict().get("model_version").asString().equals(next));
     assertThat(next).isNotEqualTo(before);
     assertThat(predict().get("probability").asDouble()).isGreaterThan(probability);
