@@ -333,33 +333,54 @@ public final class ModelPublisher {
     try {
       List<VersionInfo> out = new ArrayList<>();
       for (VersionId version : reader.versions(model)) {
-        StoreReader.VersionContents c;
-        try {
-          c = reader.describe(model, version);
-        } catch (ModelLoadException e) {
-          log.debug("model {} {}: skipped in the listing: {}", model, version, e.getMessage());
-          continue;
-        }
-        List<String> files = c.files().stream().map(Listing.Entry::name).toList();
-        Manifest manifest = c.manifest();
-        Map<String, Double> metrics = manifest != null ? manifest.metrics() : Map.of();
-        List<String> features = manifest != null ? manifest.features() : List.of();
-        if (manifest == null && files.contains(StorageFormat.METRICS)) {
-          metrics = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.METRICS))
-              .map(b -> lenient(() -> StorageFormat.parseMetrics(StorageFormat.METRICS, b), Map.<String, Double>of()))
-              .orElse(Map.of());
-        }
-        if (manifest == null && files.contains(StorageFormat.SCHEMA)) {
-          features = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.SCHEMA))
-              .map(b -> lenient(() -> StorageFormat.parseSchema(StorageFormat.SCHEMA, b), List.<String>of()))
-              .orElse(List.of());
-        }
-        out.add(new VersionInfo(model, version, c.state(), manifest, files, metrics, features));
+        info(model, version).ifPresent(out::add);
       }
       return out;
     } catch (IOException e) {
       throw new StorageException("model " + model + ": listing versions failed: " + e.getMessage(), model, e);
     }
+  }
+
+  /**
+   * One version of {@code model}, with its state and metadata, if the store has it; reads only that version
+   * (its manifest, or its folder and metadata files), not the whole model.
+   *
+   * @throws IllegalArgumentException if {@code version} is not a version id
+   */
+  public Optional<VersionInfo> version(String model, String version) {
+    Names.requireModelName(model);
+    VersionId id = VersionId.of(version);
+    try {
+      return info(model, id);
+    } catch (IOException e) {
+      throw new StorageException("model " + model + " " + id + ": reading the version failed: " + e.getMessage(),
+          model, e);
+    }
+  }
+
+  private Optional<VersionInfo> info(String model, VersionId version) throws IOException {
+    StoreReader.VersionContents c;
+    try {
+      c = reader.describe(model, version);
+    } catch (ModelLoadException e) {
+      log.debug("model {} {}: skipped in the listing: {}", model, version, e.getMessage());
+      return Optional.empty();
+    }
+    List<String> files = c.files().stream().map(Listing.Entry::name).toList();
+    Manifest manifest = c.manifest();
+    Map<String, Double> metrics = manifest != null ? manifest.metrics() : Map.of();
+    List<String> features = manifest != null ? manifest.features() : List.of();
+    if (manifest == null && files.contains(StorageFormat.METRICS)) {
+      metrics = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.METRICS))
+          .map(b -> lenient(() -> StorageFormat.parseMetrics(StorageFormat.METRICS, b), Map.<String, Double>of()))
+          .orElse(Map.of());
+    }
+    if (manifest == null && files.contains(StorageFormat.SCHEMA)) {
+      features = reader.readIfPresent(StorageFormat.fileKey(model, version, StorageFormat.SCHEMA))
+          .map(b -> lenient(() -> StorageFormat.parseSchema(StorageFormat.SCHEMA, b), List.<String>of()))
+          .orElse(List.of());
+    }
+    return Optional.of(new VersionInfo(model, version, c.state(), manifest, files, metrics, features));
   }
 
   /** The recorded pointer moves of {@code model}, oldest first. */

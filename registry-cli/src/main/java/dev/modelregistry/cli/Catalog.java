@@ -69,13 +69,17 @@ final class Catalog {
     return publisher.pointer(model);
   }
 
-  /** One version, refusing a version the store does not have. */
-  VersionInfo requireVersion(String model, VersionId version) {
-    return publisher.versions(model).stream()
-        .filter(v -> v.version().equals(version))
-        .findFirst()
-        .orElseThrow(() -> CliException.notFound("model " + model + " has no version " + version + " in "
-            + store.description()));
+  /** One version, refusing a version the store does not have (or whose manifest is unreadable). */
+  VersionInfo requireVersion(String model, VersionId version) throws IOException {
+    Optional<VersionInfo> info = publisher.version(model, version.value());
+    if (info.isPresent()) {
+      return info.get();
+    }
+    if (store.list(StorageFormat.versionFolder(model, version)).isEmpty()) {
+      throw CliException.notFound("model " + model + " has no version " + version + " in " + store.description());
+    }
+    contents(model, version); // says what is wrong with it
+    throw CliException.refused("model " + model + " " + version + " cannot be read", null);
   }
 
   /** The contents of a version: its manifest, or the listing of its folder, with file sizes. */
