@@ -38,7 +38,7 @@ final class Errors implements IExecutionExceptionHandler, IParameterExceptionHan
 
   @Override
   public int handleExecutionException(Exception e, CommandLine commandLine, ParseResult parseResult) {
-    err.println("error: " + e.getMessage());
+    err.println("error: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getName()));
     Throwable cause = cause(e);
     if (cause != null) {
       err.println("cause: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
