@@ -9,6 +9,7 @@ import dev.modelregistry.spi.ObjectRead;
 import dev.modelregistry.spi.StoreKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -47,18 +48,37 @@ public final class ClasspathModelStore implements ModelStore {
     this.classLoader = classLoader;
   }
 
-  /** A store on the resource folder {@code root} of this library's class loader. */
+  /**
+   * A store on the resource folder {@code root} of the thread's context class loader (else this library's).
+   *
+   * @throws IllegalArgumentException if the class loader has no such folder: a fallback whose name has a
+   *     typo would otherwise be noticed only on the day it is needed
+   */
   public static ClasspathModelStore of(String root) {
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     return of(root, context != null ? context : ClasspathModelStore.class.getClassLoader());
   }
 
-  /** A store on the resource folder {@code root} of {@code classLoader}. */
+  /**
+   * A store on the resource folder {@code root} of {@code classLoader}.
+   *
+   * @throws IllegalArgumentException if {@code classLoader} has no such folder
+   */
   public static ClasspathModelStore of(String root, ClassLoader classLoader) {
     requireNonNull(root, "root");
     requireNonNull(classLoader, "classLoader");
     String normalized = root.replaceAll("^/+|/+$", "");
     StoreKeys.requireSafePrefix(normalized);
+    try {
+      if (!classLoader.getResources(normalized).hasMoreElements()) {
+        throw new IllegalArgumentException("classpath folder " + Names.quote(normalized) + " does not exist: no"
+            + " resource folder of that name is on the classpath; check the name (bundled models usually sit in"
+            + " src/main/resources/" + (normalized.isEmpty() ? "bundled-models" : normalized)
+            + "/<model>/<version>/)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look up the classpath folder " + Names.quote(normalized), e);
+    }
     return new ClasspathModelStore(normalized, classLoader);
   }
 

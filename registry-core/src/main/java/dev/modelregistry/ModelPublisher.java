@@ -96,6 +96,15 @@ public final class ModelPublisher {
     return catalog;
   }
 
+  private ModelPublisher(ModelPublisher settings, String publishedBy) {
+    this.store = settings.store;
+    this.reader = settings.reader;
+    this.scheme = settings.scheme;
+    this.clock = settings.clock;
+    this.publishedBy = publishedBy;
+    this.maxAttempts = settings.maxAttempts;
+  }
+
   /** A builder for a publisher on {@code store}. */
   public static Builder builder(WritableModelStore store) {
     return new Builder(requireNonNull(store, "store"));
@@ -104,6 +113,23 @@ public final class ModelPublisher {
   /** A publisher on {@code store} with the defaults: sequential versions, the system clock. */
   public static ModelPublisher on(WritableModelStore store) {
     return builder(store).build();
+  }
+
+  /** Who this publisher records in pointers and history. */
+  public String publishedBy() {
+    return publishedBy;
+  }
+
+  /**
+   * A publisher on the same store and with the same settings that records {@code publishedBy} instead: for
+   * a service that publishes on behalf of its authenticated users.
+   */
+  public ModelPublisher withPublishedBy(String publishedBy) {
+    requireNonNull(publishedBy, "publishedBy");
+    if (publishedBy.isBlank()) {
+      throw new IllegalArgumentException("publishedBy must not be blank");
+    }
+    return new ModelPublisher(this, publishedBy);
   }
 
   // ------------------------------------------------------------------ publish
@@ -711,6 +737,16 @@ public final class ModelPublisher {
     } catch (IOException e) {
       throw new StorageException("model " + model + ": listing versions failed: " + e.getMessage(), model, e);
     }
+  }
+
+  /**
+   * One version of {@code model}, with its state and metadata, if the store has it; reads only that version
+   * (its manifest, or its folder and metadata files), not the whole model.
+   *
+   * @throws IllegalArgumentException if {@code version} is not a version id
+   */
+  public Optional<VersionInfo> version(String model, String version) {
+    return catalog.version(model, version);
   }
 
   /** The recorded pointer moves of {@code model}, oldest first. */

@@ -86,6 +86,14 @@ class ClasspathModelStoreTest {
     assertThatThrownBy(() -> ClasspathModelStore.of("a/../b")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void aFolderThatIsNotOnTheClasspathIsRefusedWhereItIsNamed() {
+    assertThatThrownBy(() -> ClasspathModelStore.of("bundled-modelz"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("classpath folder 'bundled-modelz' does not exist: no resource folder of that name is on the"
+            + " classpath; check the name (bundled models usually sit in src/main/resources/bundled-modelz/<model>/<version>/)");
+  }
+
   private static void put(JarOutputStream out, String name, String content) throws Exception {
     out.putNextEntry(new JarEntry(name));
     OutputStream stream = out;

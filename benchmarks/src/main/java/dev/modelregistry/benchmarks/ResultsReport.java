@@ -205,39 +205,57 @@ public final class ResultsReport {
     int height = 380;
     int left = 60;
     int bottom = 300;
-    double max = 0;
-    Map<String, double[]> bars = new LinkedHashMap<>();
+    int top = 40;
+    double highest = 0;
+    Map<String, double[][]> bars = new LinkedHashMap<>();
     for (String name : READ_PATH) {
-      double one = score("ReadPathBenchmark." + name, "thrpt", 1, Map.of()).orElse(0.0);
-      double two = score("ReadPathBenchmark." + name, "thrpt", 2, Map.of()).orElse(0.0);
-      bars.put(name, new double[] {one, two});
-      max = Math.max(max, Math.max(one, two));
+      double[][] bar = new double[2][];
+      for (int t = 0; t < 2; t++) {
+        bar[t] = find("ReadPathBenchmark." + name, "thrpt", t + 1, Map.of())
+            .map(r -> new double[] {normalized(r.path("primaryMetric")), error(r.path("primaryMetric"))})
+            .orElse(new double[] {0, 0});
+        highest = Math.max(highest, bar[t][0] + bar[t][1]);
+      }
+      bars.put(name, bar);
     }
-    max = max <= 0 ? 1 : max * 1.1;
+    double step = tickStep(highest, 5);
+    double max = Math.max(step, Math.ceil(highest / step) * step);
     StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"10\">\n"
             + "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-            + "<text x=\"%d\" y=\"20\" font-size=\"14\">Read path throughput, linear model (calls/µs, higher is better)</text>\n",
+            + "<text x=\"%d\" y=\"20\" font-size=\"14\">Read path throughput, linear model (calls/µs, higher is better;"
+            + " bars: mean, whiskers: 99.9%% confidence interval)</text>\n",
         width, height, left));
-    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"40\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", left, left, bottom));
-    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", left, bottom, width - 10, bottom));
-    for (int tick = 0; tick <= 4; tick++) {
-      double value = max * tick / 4;
-      int y = bottom - (int) ((bottom - 40) * tick / 4.0);
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f</text>\n", left - 5, y + 4, value));
+    for (int tick = 0; tick * step <= max + step / 1e6; tick++) {
+      double value = tick * step;
+      int y = bottom - (int) Math.round((bottom - top) * value / max);
       svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>\n", left, y, width - 10, y));
+      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", left - 5, y + 4,
+          tickLabel(value, step)));
     }
+    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", left, top, left, bottom));
+    svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n", left, bottom, width - 10, bottom));
     int group = (width - left - 20) / bars.size();
     int i = 0;
-    for (Map.Entry<String, double[]> bar : bars.entrySet()) {
+    for (Map.Entry<String, double[][]> bar : bars.entrySet()) {
       int x = left + 10 + i * group;
       for (int t = 0; t < 2; t++) {
-        double value = bar.getValue()[t];
-        int h = (int) ((bottom - 40) * value / max);
+        double value = bar.getValue()[t][0];
+        double error = bar.getValue()[t][1];
+        int h = (int) Math.round((bottom - top) * value / max);
+        int center = x + t * (group / 3) + group / 6 - 2;
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
             x + t * (group / 3), bottom - h, group / 3 - 4, h, t == 0 ? "#8fb3d9" : "#1f5a99"));
+        int labelY = bottom - h - 3;
+        if (error > 0) {
+          int high = bottom - (int) Math.round((bottom - top) * (value + error) / max);
+          int low = bottom - (int) Math.round((bottom - top) * Math.max(0, value - error) / max);
+          svg.append(String.format(Locale.ROOT, "<path d=\"M%d %dV%dM%d %dH%dM%d %dH%d\" stroke=\"black\" fill=\"none\"/>\n",
+              center, low, high, center - 4, high, center + 4, center - 4, low, center + 4));
+          labelY = Math.min(labelY, high - 3);
+        }
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%.0f</text>\n",
-            x + t * (group / 3) + group / 6, bottom - h - 3, value));
+            center, labelY, value));
       }
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
           x + group / 3, bottom + 16, CHART_LABELS.getOrDefault(bar.getKey(), bar.getKey())));
@@ -248,5 +266,32 @@ public final class ResultsReport {
     svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"#1f5a99\"/><text x=\"%d\" y=\"%d\">2 threads</text>\n",
         left + 90, height - 40, left + 104, height - 31));
     return svg.append("</svg>\n").toString();
+  }
+
+  /** JMH's 99.9% confidence half-width in the units of {@link #normalized}, or 0 when it has none (one fork, one iteration). */
+  static double error(JsonNode metric) {
+    double error = metric.path("scoreError").asDouble(Double.NaN);
+    return Double.isFinite(error) ? error * factor(metric.path("scoreUnit").asText()) : 0;
+  }
+
+  /**
+   * A round step, 1, 2 or 5 times a power of ten, the one nearest to dividing {@code 0..highest} into
+   * {@code ticks} parts (Heckbert's "nice numbers").
+   */
+  static double tickStep(double highest, int ticks) {
+    if (!(highest > 0)) {
+      return 1;
+    }
+    double raw = highest / ticks;
+    double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    double residual = raw / magnitude;
+    double nice = residual < 1.5 ? 1 : residual < 3 ? 2 : residual < 7 ? 5 : 10;
+    return nice * magnitude;
+  }
+
+  /** A tick label with as many decimals as the step needs: {@code 20}, {@code 2.5}, {@code 0.05}. */
+  static String tickLabel(double value, double step) {
+    int decimals = step >= 1 ? 0 : (int) Math.ceil(-Math.log10(step) - 1e-9);
+    return String.format(Locale.ROOT, "%." + decimals + "f", value);
   }
 }

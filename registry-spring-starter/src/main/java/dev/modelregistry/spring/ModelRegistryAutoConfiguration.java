@@ -65,7 +65,12 @@ public class ModelRegistryAutoConfiguration {
     }
     String fallback = properties.getFallbackLocation().replaceFirst("^classpath\\*?:", "");
     if (!fallback.isBlank()) {
-      builder.fallback(ClasspathModelStore.of(fallback));
+      try {
+        builder.fallback(ClasspathModelStore.of(fallback));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("model-registry.fallback-location=" + properties.getFallbackLocation()
+            + " is refused: " + e.getMessage(), e);
+      }
     }
     if (modelStore == null && fallback.isBlank()) {
       throw new IllegalStateException("model-registry needs a store or a fallback: set"

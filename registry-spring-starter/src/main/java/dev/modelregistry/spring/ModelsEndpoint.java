@@ -17,13 +17,16 @@ import dev.modelregistry.RegistryException;
 import dev.modelregistry.RunRecord;
 import dev.modelregistry.VersionInfo;
 import dev.modelregistry.VersionStatus;
+import java.security.Principal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -145,18 +148,34 @@ public class ModelsEndpoint {
   }
 
   /**
-   * Acts on one model without rollout settings; see {@link #act(String, String, String, String, Double,
-   * Double, Boolean)}.
+   * Acts on one model without rollout settings or a user; see {@link #act(String, String, String, String,
+   * Double, Double, Boolean, SecurityContext)}.
    */
   public WebEndpointResponse<Map<String, Object>> act(
       String name, String action, @Nullable String version, @Nullable String reason) {
-    return act(name, action, version, reason, null, null, null);
+    return act(name, action, version, reason, null, null, null, SecurityContext.NONE);
   }
 
-  /** Acts on one model; see the class description. */
+  /** Acts on one model as the authenticated user, without rollout settings. */
+  public WebEndpointResponse<Map<String, Object>> act(
+      String name, String action, @Nullable String version, @Nullable String reason, SecurityContext securityContext) {
+    return act(name, action, version, reason, null, null, null, securityContext);
+  }
+
+  /** Acts on one model without a user. */
+  public WebEndpointResponse<Map<String, Object>> act(String name, String action, @Nullable String version,
+      @Nullable String reason, @Nullable Double percent, @Nullable Double sample, @Nullable Boolean force) {
+    return act(name, action, version, reason, percent, sample, force, SecurityContext.NONE);
+  }
+
+  /**
+   * Acts on one model; see the class description. Moves of the store's pointer record the authenticated
+   * user's name in the pointer and history, or the endpoint's own name ({@code actuator@<host>}) without one.
+   */
   @WriteOperation
   public WebEndpointResponse<Map<String, Object>> act(@Selector String name, String action, @Nullable String version,
-      @Nullable String reason, @Nullable Double percent, @Nullable Double sample, @Nullable Boolean force) {
+      @Nullable String reason, @Nullable Double percent, @Nullable Double sample, @Nullable Boolean force,
+      SecurityContext securityContext) {
     if (!registry.models().contains(name)) {
       return error(WebEndpointResponse.STATUS_NOT_FOUND, "model " + name + " is not declared in this registry");
     }
@@ -191,7 +210,7 @@ public class ModelsEndpoint {
         case "unpin" -> registry.unpin(name);
         case "refresh" -> registry.refresh(name);
         default -> {
-          ModelPublisher store = requireNonNull(publisher);
+          ModelPublisher store = as(securityContext);
           switch (verb) {
             case "promote" -> store.promoteWith(name, version, options);
             case "rollback" -> store.rollback(name, reason);
@@ -217,6 +236,14 @@ public class ModelsEndpoint {
       return error(409, e.getMessage());
     }
     return new WebEndpointResponse<>(ModelStatusDetails.of(registry.status(name), clock), WebEndpointResponse.STATUS_OK);
+  }
+
+  private ModelPublisher as(SecurityContext securityContext) {
+    Principal principal = securityContext.getPrincipal();
+    ModelPublisher writer = Objects.requireNonNull(publisher);
+    return principal == null || principal.getName() == null || principal.getName().isBlank()
+        ? writer
+        : writer.withPublishedBy(principal.getName());
   }
 
   private static WebEndpointResponse<Map<String, Object>> error(int status, @Nullable String message) {

@@ -9,6 +9,7 @@ import static org.mockito.Mockito.verify;
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelSource;
+import dev.modelregistry.PointerMove;
 import dev.modelregistry.Publication;
 import dev.modelregistry.filesystem.FilesystemModelStore;
 import dev.modelregistry.linear.LinearModel;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -209,6 +212,18 @@ class ModelRegistryAutoConfigurationTest {
   }
 
   @Test
+  void aFallbackLocationThatDoesNotExistFailsStartupSayingWhichProperty() {
+    runner()
+        .withPropertyValues("model-registry.fallback-location=classpath:bundled-modelz")
+        .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+            .hasMessageContaining("classpath folder 'bundled-modelz' does not exist"));
+    runner()
+        .withPropertyValues("model-registry.fallback-location=classpath:bundled-modelz")
+        .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+            "model-registry.fallback-location=classpath:bundled-modelz is refused"));
+  }
+
+  @Test
   void aHostS3ClientIsUsedAndNeverClosed() {
     S3Client client = spy(S3Client.builder()
         .region(Region.EU_WEST_1)
@@ -218,7 +233,7 @@ class ModelRegistryAutoConfigurationTest {
     runner()
         .withBean(S3Client.class, () -> client, definition -> definition.setDestroyMethodName(""))
         .withPropertyValues("model-registry.store.type=s3", "model-registry.store.s3.bucket=cricksy-ml-models",
-            "model-registry.models." + MODEL + ".required=false", "model-registry.fallback-location=bundled-models")
+            "model-registry.models." + MODEL + ".required=false")
         .run(context -> {
           assertThat(context).hasNotFailed();
           assertThat(context.getBean(ModelStore.class).description()).isEqualTo("s3://cricksy-ml-models/models");
@@ -348,15 +363,15 @@ class ModelRegistryAutoConfigurationTest {
       assertThat((List<?>) model.get("history")).hasSize(2);
       assertThat(endpoint.model("nothing")).isNull();
 
-      WebEndpointResponse<Map<String, Object>> refresh = endpoint.act(MODEL, "refresh", null, null);
+      WebEndpointResponse<Map<String, Object>> refresh = endpoint.act(MODEL, "refresh", null, null, SecurityContext.NONE);
       assertThat(refresh.getStatus()).isEqualTo(200);
       assertThat(refresh.getBody()).containsEntry("version", "v2");
 
-      WebEndpointResponse<Map<String, Object>> pin = endpoint.act(MODEL, "pin", "v1", null);
+      WebEndpointResponse<Map<String, Object>> pin = endpoint.act(MODEL, "pin", "v1", null, SecurityContext.NONE);
       assertThat(pin.getStatus()).isEqualTo(403);
       assertThat(pin.getBody().get("error").toString()).contains("model-registry.endpoint.write-operations-enabled=true");
-      assertThat(endpoint.act(MODEL, "explode", null, null).getStatus()).isEqualTo(400);
-      assertThat(endpoint.act("nothing", "refresh", null, null).getStatus()).isEqualTo(404);
+      assertThat(endpoint.act(MODEL, "explode", null, null, SecurityContext.NONE).getStatus()).isEqualTo(400);
+      assertThat(endpoint.act("nothing", "refresh", null, null, SecurityContext.NONE).getStatus()).isEqualTo(404);
     });
   }
 
@@ -368,15 +383,43 @@ class ModelRegistryAutoConfigurationTest {
       ModelRegistry registry = context.getBean(ModelRegistry.class);
       assertThat(registry.current(MODEL).version()).isEqualTo("v2");
 
-      assertThat(endpoint.act(MODEL, "pin", "v1", null).getBody()).containsEntry("pinnedVersion", "v1");
+      assertThat(endpoint.act(MODEL, "pin", "v1", null, SecurityContext.NONE).getBody()).containsEntry("pinnedVersion", "v1");
       assertThat(registry.current(MODEL).version()).isEqualTo("v1");
-      assertThat(endpoint.act(MODEL, "unpin", null, null).getBody()).containsEntry("version", "v2");
+      assertThat(endpoint.act(MODEL, "unpin", null, null, SecurityContext.NONE).getBody()).containsEntry("version", "v2");
 
-      assertThat(endpoint.act(MODEL, "rollback", null, "bad numbers").getBody()).containsEntry("version", "v1");
+      assertThat(endpoint.act(MODEL, "rollback", null, "bad numbers", SecurityContext.NONE).getBody()).containsEntry("version", "v1");
       assertThat(publisher.pointer(MODEL).orElseThrow().version().value()).isEqualTo("v1");
-      assertThat(endpoint.act(MODEL, "promote", "v2", "fixed").getBody()).containsEntry("version", "v2");
-      assertThat(endpoint.act(MODEL, "pin", "v9", null).getStatus()).isEqualTo(409);
-      assertThat(endpoint.act(MODEL, "promote", null, null).getStatus()).isEqualTo(400);
+      assertThat(endpoint.act(MODEL, "promote", "v2", "fixed", SecurityContext.NONE).getBody()).containsEntry("version", "v2");
+      assertThat(endpoint.act(MODEL, "pin", "v9", null, SecurityContext.NONE).getStatus()).isEqualTo(409);
+      assertThat(publisher.history(MODEL)).last().extracting(PointerMove::by).asString().startsWith("actuator@");
+      assertThat(endpoint.act(MODEL, "promote", null, null, SecurityContext.NONE).getStatus()).isEqualTo(400);
+    });
+  }
+
+  @Test
+  void promoteAndRollbackRecordTheAuthenticatedUser() {
+    release(0.5f);
+    runner().withPropertyValues("model-registry.endpoint.write-operations-enabled=true").run(context -> {
+      ModelsEndpoint endpoint = context.getBean(ModelsEndpoint.class);
+      SecurityContext alice = new SecurityContext() {
+        @Override
+        public Principal getPrincipal() {
+          return () -> "alice";
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+          return true;
+        }
+      };
+
+      assertThat(endpoint.act(MODEL, "rollback", null, "bad numbers", alice).getStatus()).isEqualTo(200);
+      assertThat(endpoint.act(MODEL, "promote", "v2", "fixed", alice).getStatus()).isEqualTo(200);
+
+      List<PointerMove> history = publisher.history(MODEL);
+      assertThat(history.subList(history.size() - 2, history.size())).extracting(PointerMove::by)
+          .containsExactly("alice", "alice");
+      assertThat(publisher.pointer(MODEL).orElseThrow().updatedBy()).isEqualTo("alice");
     });
   }
 

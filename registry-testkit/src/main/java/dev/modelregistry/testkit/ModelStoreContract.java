@@ -315,6 +315,8 @@ public abstract class ModelStoreContract {
     assertThat(listed.features()).containsExactly("a", "b", "c");
     assertThat(listed.manifest().format()).isEqualTo("linear");
     assertThat(listed.files()).containsExactlyInAnyOrder("model.json", "metrics.json", "schema.json");
+    assertThat(publisher.version("t20_win_predictor", "v2")).contains(listed);
+    assertThat(publisher.version("t20_win_predictor", "v9")).isEmpty();
   }
 
   @Test
@@ -376,6 +378,7 @@ public abstract class ModelStoreContract {
     assertThat(info.state()).isEqualTo(VersionInfo.State.UNVERIFIED);
     assertThat(info.metrics()).containsExactly(Map.entry("accuracy", 0.7));
     assertThat(info.features()).containsExactly("x", "y");
+    assertThat(publisher.version("m", "v1")).contains(info);
     assertThat(publisher.promote("m", "v1", null).version()).isEqualTo(VersionId.of("v1"));
     assertThat(publisher.publish("m", constant(1, 2)).version()).isEqualTo(VersionId.of("v2"));
   }

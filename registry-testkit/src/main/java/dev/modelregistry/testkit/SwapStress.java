@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SwapStress {
 
-  /** The line prefix {@link #main}-style runners print the report after. */
+  /** The line prefix after which the {@code main} method of a forked runner prints the report. */
   public static final String REPORT = "SWAP-STRESS-REPORT";
 
   private static final String MODEL = "stress";

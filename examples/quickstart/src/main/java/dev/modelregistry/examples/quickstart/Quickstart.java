@@ -32,8 +32,8 @@ import java.util.stream.Stream;
 /**
  * The five-minute tour, as one program: a training job trains an XGBoost model and publishes it to a folder, a service serves it
  * from four threads, and while they predict the job publishes a better version, rolls it back, and
- * publishes a corrupt one, which is refused. At the end: how many predictions, how many failed (none),
- * which versions served them.
+ * publishes a corrupt one, which is refused, then moves the pointer back off it. At the end: how many
+ * predictions, how many failed (none), which versions served them; the store is left serving v1.
  */
 public final class Quickstart {
 
@@ -48,12 +48,12 @@ public final class Quickstart {
     System.exit(summary.ok() ? 0 : 1);
   }
 
-  /** What a run saw. */
+  /** What a run saw, and what the store's pointer names at the end. */
   record Summary(long predictions, long failed, Map<String, Long> versionsSeen, List<String> swaps,
-      List<String> rejected, Duration elapsed) {
+      List<String> rejected, String pointerAtEnd, Duration elapsed) {
     boolean ok() {
       return failed == 0 && versionsSeen.keySet().containsAll(List.of("v1", "v2")) && rejected.contains("v3")
-          && !versionsSeen.containsKey("v3");
+          && !versionsSeen.containsKey("v3") && !pointerAtEnd.equals("v3");
     }
   }
 
@@ -131,9 +131,15 @@ public final class Quickstart {
           v3.version(), status.version(), status.lastFailure().message());
       Thread.sleep(500);
 
+      // Leave the store as a user can keep playing with it: the pointer on a version that serves.
+      String kept = publisher.rollback(MODEL, "demo: undo the corrupted upload").version().value();
+      registry.refresh();
+      step("7", "rolled the pointer back to %s; the store keeps v1, v2 and the corrupt v3 to explore", kept);
+
       workers.stop();
       Summary summary = new Summary(workers.predictions.sum(), workers.failures.sum(), workers.seen(), swaps,
-          rejected, Duration.ofNanos(System.nanoTime() - start));
+          rejected, publisher.pointer(MODEL).orElseThrow().version().value(),
+          Duration.ofNanos(System.nanoTime() - start));
       print(summary);
       return summary;
     }
@@ -229,6 +235,7 @@ public final class Quickstart {
     System.out.printf(Locale.ROOT, "  versions seen      : %s%n", s.versionsSeen());
     System.out.printf(Locale.ROOT, "  swaps              : %d (%s)%n", s.swaps().size(), String.join(", ", s.swaps()));
     System.out.printf(Locale.ROOT, "  versions refused   : %s%n", s.rejected());
+    System.out.printf(Locale.ROOT, "  pointer at the end : %s%n", s.pointerAtEnd());
     System.out.printf(Locale.ROOT, "  took               : %.1f s%n", s.elapsed().toMillis() / 1000.0);
     System.out.println(s.ok() ? "OK" : "FAILED");
   }

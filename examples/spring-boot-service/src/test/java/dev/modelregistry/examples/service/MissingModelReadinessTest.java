@@ -39,10 +39,8 @@ class MissingModelReadinessTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("model-registry.store.filesystem.root", STORE::toString);
-    registry.add("model-registry.cache-directory", () -> STORE.resolveSibling("cache").toString());
+    WinProbabilityServiceTest.storeAt(registry, STORE);
     registry.add("model-registry.fallback-location", () -> "");
-    registry.add("model-registry.poll-interval", () -> "200ms");
   }
 
   @LocalServerPort int port;

@@ -41,38 +41,55 @@ class WinProbabilityServiceTest {
       Path dir = Files.createTempDirectory("win-probability-test");
       STORE = dir.resolve("store");
       PUBLISHER = ModelPublisher.on(FilesystemModelStore.of(STORE));
-      release(0.2f);
+      release(PUBLISHER, 0.2f);
     } catch (Exception e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  static String release(float bias) {
-    String version = PUBLISHER.publish("t20_win_predictor", Publication.builder()
+  /** Publishes and promotes a logistic model with {@code bias}; returns its version. */
+  static String release(ModelPublisher publisher, float bias) {
+    String version = publisher.publish("t20_win_predictor", Publication.builder()
         .file("model.json", LinearModel.logistic(bias, -0.012f, 0f, 0.42f, 0.62f, -0.62f).toJson())
         .features(FEATURES)
         .metrics(java.util.Map.of("accuracy", 0.9))
         .build()).version().value();
-    PUBLISHER.promote("t20_win_predictor", version, "test");
+    publisher.promote("t20_win_predictor", version, "test");
     return version;
+  }
+
+  /** The service on the folder store {@code store}, its cache next to it, polling every 200 ms. */
+  static void storeAt(DynamicPropertyRegistry registry, Path store) {
+    registry.add("model-registry.store.filesystem.root", store::toString);
+    registry.add("model-registry.cache-directory", () -> store.resolveSibling("cache").toString());
+    registry.add("model-registry.poll-interval", () -> "200ms");
   }
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("model-registry.store.filesystem.root", STORE::toString);
-    registry.add("model-registry.cache-directory", () -> STORE.resolveSibling("cache").toString());
-    registry.add("model-registry.poll-interval", () -> "200ms");
+    storeAt(registry, STORE);
+    registry.add("spring.security.user.password", () -> PASSWORD);
   }
+
+  static final String PASSWORD = "test-password-1";
 
   @LocalServerPort int port;
   private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.builder().build();
 
-  private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+  private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String[] basicAuth(String user, String password) {
+    return new String[] {"Authorization", "Basic " + java.util.Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8))};
   }
 
   private HttpResponse<String> get(String path) throws Exception {
@@ -96,7 +113,7 @@ class WinProbabilityServiceTest {
     double probability = first.get("probability").asDouble();
     assertThat(probability).isBetween(0.0, 1.0);
 
-    String next = release(1.5f);
+    String next = release(PUBLISHER, 1.5f);
     await().atMost(Duration.ofSeconds(20)).until(() -> predict().get("model_version").asString().equals(next));
     assertThat(next).isNotEqualTo(before);
     assertThat(predict().get("probability").asDouble()).isGreaterThan(probability);
@@ -125,8 +142,34 @@ class WinProbabilityServiceTest {
 
   @Test
   void writeOperationsOfTheEndpointAreOffByDefault() throws Exception {
-    HttpResponse<String> response = post("/actuator/models/t20_win_predictor", "{\"action\": \"pin\", \"version\": \"v1\"}");
+    String[] admin = basicAuth("model-admin", PASSWORD);
+    HttpResponse<String> response =
+        post("/actuator/models/t20_win_predictor", "{\"action\": \"pin\", \"version\": \"v1\"}", admin);
     assertThat(response.statusCode()).isEqualTo(403);
-    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}").statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("write-operations-enabled");
+    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}", admin).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theEndpointsPostsNeedAnAdmin() throws Exception {
+    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}").statusCode()).isEqualTo(401);
+    assertThat(post("/actuator/models", "").statusCode()).isEqualTo(401);
+    assertThat(post("/actuator/models/t20_win_predictor", "{\"action\": \"refresh\"}",
+        basicAuth("model-admin", "wrong")).statusCode()).isEqualTo(401);
+    assertThat(get("/actuator/models").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void prometheusScrapesTheRegistrysMeters() throws Exception {
+    predict();
+    HttpResponse<String> response = get("/actuator/prometheus");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body())
+        .contains("model_registry_version{")
+        .contains("model_registry_loaded{model=\"t20_win_predictor\"}")
+        .contains("model_registry_poll_seconds_count{")
+        .contains("model_registry_predictions_seconds_count{")
+        .contains("model_registry_staleness_seconds{");
   }
 }
