@@ -103,6 +103,9 @@ public final class ModelPublisher {
     this.clock = settings.clock;
     this.publishedBy = publishedBy;
     this.maxAttempts = settings.maxAttempts;
+    this.catalog = settings.catalog;
+    this.policy = settings.policy;
+    this.pruneAfterPublish = settings.pruneAfterPublish;
   }
 
   /** A builder for a publisher on {@code store}. */

@@ -126,6 +126,12 @@ final class Catalog {
     out.put("updated_by", pointer.updatedBy());
     out.put("reason", pointer.reason());
     out.put("sequence", pointer.sequence());
+    if (pointer.canary() != null) {
+      out.put("canary", Map.of("version", pointer.canary().version().value(), "percent", pointer.canary().percent()));
+    }
+    if (pointer.shadow() != null) {
+      out.put("shadow", Map.of("version", pointer.shadow().version().value(), "sample", pointer.shadow().sample()));
+    }
     return out;
   }
 }

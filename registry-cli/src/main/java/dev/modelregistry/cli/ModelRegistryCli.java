@@ -47,6 +47,9 @@ public final class ModelRegistryCli implements Callable<Integer> {
         .addSubcommand(new PublishCommand(context))
         .addSubcommand(new PromoteCommand(context))
         .addSubcommand(new RollbackCommand(context))
+        .addSubcommand(new CanaryCommand(context))
+        .addSubcommand(new ShadowCommand(context))
+        .addSubcommand(new PruneCommand(context))
         .addSubcommand(new VerifyCommand(context));
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());

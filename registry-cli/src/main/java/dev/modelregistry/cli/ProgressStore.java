@@ -50,6 +50,11 @@ final class ProgressStore implements WritableModelStore {
   }
 
   @Override
+  public void delete(String key) throws IOException {
+    store.delete(key);
+  }
+
+  @Override
   public String description() {
     return store.description();
   }

@@ -184,6 +184,43 @@ abstract class CommandsContract {
   }
 
   @Test
+  void canaryAndShadowCommandsMoveThePointerWithHistory() throws IOException {
+    twoVersions();
+    run("publish", MODEL, trainingOutput("c", 0.6f, 0.93).toString());
+    Cli.Run start = run("canary", MODEL, "--start", "v3", "--percent", "10", "--reason", "try v3", "--json");
+    assertThat(start.exitCode()).as(start.err()).isZero();
+    assertThat(json(start).get("canary").get("version").asText()).isEqualTo("v3");
+    assertThat(json(run("canary", MODEL, "--percent", "25", "--reason", "more", "--json")).get("canary")
+        .get("percent").asDouble()).isEqualTo(25.0);
+    assertThat(run("shadow", MODEL, "--start", "v1", "--sample", "0.5", "--reason", "compare").exitCode()).isZero();
+    assertThat(run("shadow", MODEL, "--stop", "--reason", "done").exitCode()).isZero();
+    JsonNode promoted = json(run("canary", MODEL, "--promote", "--reason", "v3 wins", "--json"));
+    assertThat(promoted.get("version").asText()).isEqualTo("v3");
+    assertThat(promoted.has("canary")).isFalse();
+    assertThat(run("canary", MODEL, "--abort", "--reason", "none").exitCode()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(run("canary", MODEL, "--promote", "--abort", "--reason", "x").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(json(run("history", MODEL, "--json")).get("history").findValuesAsText("action"))
+        .containsSubsequence("canary-start", "canary-percent", "shadow-start", "shadow-stop", "canary-promote");
+  }
+
+  @Test
+  void pruneListsWhatItWouldDeleteThenDeletesIt() throws IOException {
+    twoVersions();
+    run("publish", MODEL, trainingOutput("c", 0.6f, 0.93).toString());
+    run("publish", MODEL, trainingOutput("d", 0.7f, 0.94).toString());
+    run("promote", MODEL, "v4", "--reason", "newest");
+    JsonNode dry = json(run("prune", MODEL, "--keep-last", "1", "--dry-run", "--json"));
+    assertThat(dry.get("dry_run").asBoolean()).isTrue();
+    assertThat(dry.get("deleted").toString()).contains("v1").doesNotContain("v4").doesNotContain("v2");
+    assertThat(json(run("versions", MODEL, "--json")).toString()).contains("\"v1\"");
+
+    Cli.Run prune = run("prune", MODEL, "--keep-last", "1");
+    assertThat(prune.exitCode()).as(prune.err()).isZero();
+    assertThat(prune.out()).startsWith("model " + MODEL + ": deleted v1");
+    assertThat(run("prune", MODEL).exitCode()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void verifyChecksEveryFileAgainstTheManifest() throws IOException {
     twoVersions();
 
