@@ -39,6 +39,18 @@ public class ModelsEndpointAutoConfiguration {
         Clock.systemUTC());
   }
 
+  /** The experiments endpoint; writing needs a store that can be written to. */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnAvailableEndpoint(ExperimentsEndpoint.class)
+  public ExperimentsEndpoint experimentsEndpoint(
+      ModelRegistry registry, ObjectProvider<ModelStore> store, ModelRegistryProperties properties) {
+    ModelPublisher publisher = store.getIfAvailable() instanceof WritableModelStore writable
+        ? ModelPublisher.builder(writable).publishedBy("actuator@" + hostName()).build()
+        : null;
+    return new ExperimentsEndpoint(registry, publisher, properties.getEndpoint().isWriteOperationsEnabled());
+  }
+
   private static String hostName() {
     String host = System.getenv("HOSTNAME");
     return host == null || host.isBlank() ? "unknown" : host;
