@@ -1,0 +1,61 @@
+package dev.modelregistry.trees;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The prepared row a forest walks: one slot per (feature, {@link Missing} rule) pair that some split uses,
+ * holding the feature's value with that rule applied. Built while a model is read (not thread-safe then);
+ * immutable and thread-safe once {@link #freeze()} has returned.
+ */
+final class Slots {
+
+  private final Map<Long, Integer> index = new HashMap<>();
+  private final List<int[]> defs = new ArrayList<>();
+  private int[] features = new int[0];
+  private Missing[] rules = new Missing[0];
+
+  /** The slot of {@code feature} read with {@code rule}, added if new. */
+  int slot(int feature, Missing rule) {
+    long key = ((long) feature << 8) | rule.ordinal();
+    return index.computeIfAbsent(key, k -> {
+      defs.add(new int[] {feature, rule.ordinal()});
+      return defs.size() - 1;
+    });
+  }
+
+  Slots freeze() {
+    features = new int[defs.size()];
+    rules = new Missing[defs.size()];
+    for (int i = 0; i < features.length; i++) {
+      features[i] = defs.get(i)[0];
+      rules[i] = Missing.values()[defs.get(i)[1]];
+    }
+    return this;
+  }
+
+  int size() {
+    return Math.max(features.length, 1);
+  }
+
+  /**
+   * Fills {@code out[offset ..]} from one row. A value equal to {@code missing} (when that is not NaN) counts
+   * as missing, as in XGBoost's {@code DMatrix}.
+   */
+  void prepare(float[] row, float missing, float[] out, int offset) {
+    boolean custom = missing == missing;
+    for (int i = 0; i < features.length; i++) {
+      float x = row[features[i]];
+      if (custom && x == missing) {
+        x = Float.NaN;
+      }
+      out[offset + i] = rules[i].apply(x);
+    }
+  }
+
+  long memoryBytes() {
+    return 16L + 5L * features.length;
+  }
+}
