@@ -197,13 +197,17 @@ final class LightGbmModels {
         boolean defaultLeft = (type & 2) != 0;
         int missingType = (type >> 2) & 3;
         Missing rule = switch (missingType) {
-          case 0 -> Missing.NAN_AS_ZERO;
-          case 1 -> defaultLeft ? Missing.ZERO_LEFT : Missing.ZERO_RIGHT;
-          case 2 -> defaultLeft ? Missing.NAN_LEFT : Missing.NAN_RIGHT;
+          case 0 -> Missing.LIGHTGBM_NAN_AS_ZERO;
+          case 1 -> defaultLeft ? Missing.LIGHTGBM_ZERO_LEFT : Missing.LIGHTGBM_ZERO_RIGHT;
+          case 2 -> defaultLeft ? Missing.LIGHTGBM_NAN_LEFT : Missing.LIGHTGBM_NAN_RIGHT;
           default -> throw new IllegalArgumentException(where + ": decision_type[" + k + "] has missing type 3; "
               + "expected 0 (none), 1 (zero) or 2 (NaN)");
         };
         slot[k] = slots.slot(f, rule);
+        if (thresholds[k] >= Float.MAX_VALUE && thresholds[k] != Double.POSITIVE_INFINITY) {
+          throw new UnsupportedModelException(where + ": threshold[" + k + "] is " + thresholds[k]
+              + "; finite thresholds beyond the largest float are not supported by the pure-Java evaluator");
+        }
         threshold[k] = rightOf(thresholds[k]);
         left[k] = child(where, "left_child", k, leftChild[k], internal, leaves);
         right[k] = child(where, "right_child", k, rightChild[k], internal, leaves);
@@ -217,8 +221,8 @@ final class LightGbmModels {
    * when {@code x >= t'}: the float just above the largest float not above {@code t}.
    */
   static float rightOf(double t) {
-    if (Double.isNaN(t)) {
-      return Float.NaN;
+    if (Double.isNaN(t) || t == Double.POSITIVE_INFINITY) {
+      return (float) t;
     }
     float below = (float) t;
     if (below > t) {
@@ -253,7 +257,12 @@ final class LightGbmModels {
     double[] out = new double[count];
     for (int k = 0; k < count; k++) {
       try {
-        out[k] = Double.parseDouble(parts[k]);
+        out[k] = switch (parts[k]) {
+          case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+          case "-inf" -> Double.NEGATIVE_INFINITY;
+          case "nan", "-nan" -> Double.NaN;
+          default -> Double.parseDouble(parts[k]);
+        };
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(where + ": " + key + "[" + k + "] must be a number but is \""
             + clip(parts[k]) + "\"");
