@@ -9,7 +9,8 @@ public final class UnsupportedModelException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
-  UnsupportedModelException(String message) {
+  /** An exception with {@code message}, which names the model file and what is not supported. */
+  public UnsupportedModelException(String message) {
     super(message);
   }
 }
