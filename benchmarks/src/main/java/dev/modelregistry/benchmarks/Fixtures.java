@@ -95,6 +95,15 @@ final class Fixtures {
 
   /** The model bytes of a trained booster, in UBJSON. */
   static byte[] trainXgboost() {
+    return trainXgboost("ubj");
+  }
+
+  /**
+   * The model bytes of the benchmarks' booster (binary:logistic, 100 trees of depth 6 on 12 features,
+   * trained on 2,000 random rows, seed 1) in {@code format}: {@code ubj}, {@code json} or {@code deprecated}
+   * (the legacy binary).
+   */
+  static byte[] trainXgboost(String format) {
     try {
       Random random = new Random(1);
       int rows = 2000;
@@ -117,7 +126,7 @@ final class Fixtures {
       params.put("eta", 0.3);
       params.put("nthread", 1);
       Booster booster = XGBoost.train(train, params, 100, new HashMap<>(), null, null);
-      byte[] model = booster.toByteArray("ubj");
+      byte[] model = booster.toByteArray(format);
       booster.dispose();
       train.dispose();
       return model;

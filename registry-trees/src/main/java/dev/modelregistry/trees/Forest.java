@@ -1,6 +1,7 @@
 package dev.modelregistry.trees;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The trees of an ensemble laid out for evaluation: which leaf a prepared row reaches in each tree.
@@ -12,12 +13,15 @@ import java.util.List;
  *   <li><b>Perfect</b> (trees up to {@value #MAX_PERFECT_DEPTH} levels deep, padding costing at most
  *       {@value #MAX_PADDING}× the nodes): every tree is padded to a perfect binary tree of the ensemble's
  *       depth {@code D}, stored breadth-first, so the descent is {@code D} steps of {@code i = 2i + 1 +
- *       (x >= t)} with no branch on the data and no child pointers. A leaf above depth {@code D} gets
+ *       (x >= t)} with no child pointers. A leaf above depth {@code D} gets
  *       pass-through splits below it and its value copied to all the leaves it covers. Each split is two
  *       adjacent ints (slot, threshold bits): one cache line serves both loads.
- *   <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold bits, left,
+ *   <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
  *       right), a child below zero being a leaf.
  * </ul>
+ *
+ * <p>Values and thresholds are compared as {@link #key}s, ints that order as the floats do, so that {@code
+ * x >= t} is the sign bit of a subtraction: no branch that the data could make unpredictable.
  *
  * <p>Leaves are numbered {@code tree * leavesPerTree + i} (perfect) or in order of appearance (nodes); the
  * caller keeps their values in that order.
@@ -33,6 +37,8 @@ final class Forest {
   private final int internalPerTree;
   private final int leavesPerTree;
   private final int[] nodes;
+  /** The perfect layout's splits: {@code (long) thresholdKey << 32 | slot}, one load per step. */
+  private final long[] packed;
   private final int[] roots;
   /** For each leaf number, the tree and node it came from (tree << 32 | node), to fill leaf values. */
   private final long[] leafOrigin;
@@ -43,7 +49,11 @@ final class Forest {
     this.depth = depth;
     this.internalPerTree = (1 << depth) - 1;
     this.leavesPerTree = 1 << depth;
-    this.nodes = nodes;
+    this.nodes = perfect ? new int[0] : nodes;
+    this.packed = new long[perfect ? nodes.length / 2 : 0];
+    for (int i = 0; i < packed.length; i++) {
+      packed[i] = ((long) nodes[2 * i + 1] << 32) | (nodes[2 * i] & 0xffffffffL);
+    }
     this.roots = roots;
     this.leafOrigin = leafOrigin;
   }
@@ -58,7 +68,7 @@ final class Forest {
    *
    * @throws IllegalArgumentException if {@code perfect} is true and the trees are too deep for it
    */
-  static Forest of(List<Tree> trees, Boolean perfect) {
+  static Forest of(List<Tree> trees, @Nullable Boolean perfect) {
     int depth = 0;
     long nodeCount = 0;
     for (Tree tree : trees) {
@@ -90,12 +100,12 @@ final class Forest {
           int at = (t * internal + p) * 2;
           if (tree.isLeaf(node)) {
             nodes[at] = 0;
-            nodes[at + 1] = Float.floatToRawIntBits(Float.NaN); // x >= NaN is false: always left
+            nodes[at + 1] = Integer.MAX_VALUE; // above every key: always left
             src[2 * p + 1] = node;
             src[2 * p + 2] = node;
           } else {
             nodes[at] = tree.slot()[node];
-            nodes[at + 1] = Float.floatToRawIntBits(tree.threshold()[node]);
+            nodes[at + 1] = key(tree.threshold()[node]);
             src[2 * p + 1] = tree.left()[node];
             src[2 * p + 2] = tree.right()[node];
           }
@@ -148,7 +158,7 @@ final class Forest {
         if (!tree.isLeaf(node)) {
           int at = ref[node] * 4;
           nodes[at] = tree.slot()[node];
-          nodes[at + 1] = Float.floatToRawIntBits(tree.threshold()[node]);
+          nodes[at + 1] = key(tree.threshold()[node]);
           nodes[at + 2] = ref[tree.left()[node]];
           nodes[at + 3] = ref[tree.right()[node]];
         }
@@ -182,16 +192,18 @@ final class Forest {
     return (int) leafOrigin[leaf];
   }
 
-  /** The leaf number {@code tree} sends the prepared row at {@code row[offset ..]} to. */
-  int leaf(int tree, float[] row, int offset) {
+  /**
+   * The leaf number {@code tree} sends the prepared row at {@code row[offset ..]} (values as {@link #key}s) to.
+   * Both layouts descend without a branch on the data: the comparison becomes the sign of a long difference.
+   */
+  int leaf(int tree, int[] row, int offset) {
     if (perfect) {
-      int[] nodes = this.nodes;
+      long[] packed = this.packed;
       int base = tree * internalPerTree;
       int i = 0;
       for (int d = depth; d > 0; d--) {
-        int at = (base + i) << 1;
-        float x = row[offset + nodes[at]];
-        i = 2 * i + (x >= Float.intBitsToFloat(nodes[at + 1]) ? 2 : 1);
+        long split = packed[base + i];
+        i = 2 * i + (row[offset + (int) split] >= (int) (split >> 32) ? 2 : 1);
       }
       return tree * leavesPerTree + i - internalPerTree;
     }
@@ -199,12 +211,123 @@ final class Forest {
     int n = roots[tree];
     while (n >= 0) {
       int at = n << 2;
-      n = row[offset + nodes[at]] >= Float.intBitsToFloat(nodes[at + 1]) ? nodes[at + 3] : nodes[at + 2];
+      n = nodes[at + 2 + right(row[offset + nodes[at]], nodes[at + 1])];
     }
     return ~n;
   }
 
+  /**
+   * The leaf numbers of every tree for the prepared row at {@code row[offset ..]}, into {@code
+   * out[outOffset .. outOffset + trees)}. The perfect layout descends four trees at once: their paths are
+   * independent, so the processor overlaps four chains of dependent loads instead of waiting on one.
+   */
+  void leaves(int[] row, int offset, int[] out, int outOffset) {
+    if (!perfect) {
+      for (int t = 0; t < trees; t++) {
+        out[outOffset + t] = leaf(t, row, offset);
+      }
+      return;
+    }
+    long[] packed = this.packed;
+    int internal = internalPerTree;
+    int leavesPer = leavesPerTree;
+    int t = 0;
+    for (; t + 4 <= trees; t += 4) {
+      int b0 = t * internal;
+      int b1 = b0 + internal;
+      int b2 = b1 + internal;
+      int b3 = b2 + internal;
+      int i0 = 0;
+      int i1 = 0;
+      int i2 = 0;
+      int i3 = 0;
+      for (int d = depth; d > 0; d--) {
+        long s0 = packed[b0 + i0];
+        long s1 = packed[b1 + i1];
+        long s2 = packed[b2 + i2];
+        long s3 = packed[b3 + i3];
+        i0 = 2 * i0 + (row[offset + (int) s0] >= (int) (s0 >> 32) ? 2 : 1);
+        i1 = 2 * i1 + (row[offset + (int) s1] >= (int) (s1 >> 32) ? 2 : 1);
+        i2 = 2 * i2 + (row[offset + (int) s2] >= (int) (s2 >> 32) ? 2 : 1);
+        i3 = 2 * i3 + (row[offset + (int) s3] >= (int) (s3 >> 32) ? 2 : 1);
+      }
+      int first = outOffset + t;
+      int leaf0 = t * leavesPer - internal;
+      out[first] = leaf0 + i0;
+      out[first + 1] = leaf0 + leavesPer + i1;
+      out[first + 2] = leaf0 + 2 * leavesPer + i2;
+      out[first + 3] = leaf0 + 3 * leavesPer + i3;
+    }
+    for (; t < trees; t++) {
+      out[outOffset + t] = leaf(t, row, offset);
+    }
+  }
+
+  /**
+   * The leaf numbers of every tree for {@code count} prepared rows, row {@code r} at {@code rows[r *
+   * stride ..]}, its leaves into {@code out[outOffset + r * trees ..]}. Tree by tree, four rows at once in
+   * the perfect layout: one tree's splits stay in the first-level cache while all rows walk it.
+   */
+  void leaves(int[] rows, int stride, int count, int[] out, int outOffset) {
+    if (!perfect) {
+      for (int r = 0; r < count; r++) {
+        leaves(rows, r * stride, out, outOffset + r * trees);
+      }
+      return;
+    }
+    long[] packed = this.packed;
+    int internal = internalPerTree;
+    int leavesPer = leavesPerTree;
+    for (int t = 0; t < trees; t++) {
+      int base = t * internal;
+      int leaf0 = t * leavesPer - internal;
+      int r = 0;
+      for (; r + 4 <= count; r += 4) {
+        int o0 = r * stride;
+        int o1 = o0 + stride;
+        int o2 = o1 + stride;
+        int o3 = o2 + stride;
+        int i0 = 0;
+        int i1 = 0;
+        int i2 = 0;
+        int i3 = 0;
+        for (int d = depth; d > 0; d--) {
+          long s0 = packed[base + i0];
+          long s1 = packed[base + i1];
+          long s2 = packed[base + i2];
+          long s3 = packed[base + i3];
+          i0 = 2 * i0 + (rows[o0 + (int) s0] >= (int) (s0 >> 32) ? 2 : 1);
+          i1 = 2 * i1 + (rows[o1 + (int) s1] >= (int) (s1 >> 32) ? 2 : 1);
+          i2 = 2 * i2 + (rows[o2 + (int) s2] >= (int) (s2 >> 32) ? 2 : 1);
+          i3 = 2 * i3 + (rows[o3 + (int) s3] >= (int) (s3 >> 32) ? 2 : 1);
+        }
+        int at = outOffset + r * trees + t;
+        out[at] = leaf0 + i0;
+        out[at + trees] = leaf0 + i1;
+        out[at + 2 * trees] = leaf0 + i2;
+        out[at + 3 * trees] = leaf0 + i3;
+      }
+      for (; r < count; r++) {
+        out[outOffset + r * trees + t] = leaf(t, rows, r * stride);
+      }
+    }
+  }
+
+  /** 1 if {@code key >= threshold}, else 0, without a branch. */
+  private static int right(int key, int threshold) {
+    return (int) (~((long) key - threshold) >>> 63);
+  }
+
+  /**
+   * A float as an int that orders as the float does ({@code a >= b} exactly when {@code key(a) >= key(b)}),
+   * for all floats but NaN; -0 is read as +0, which float comparison does not tell apart.
+   */
+  static int key(float f) {
+    int bits = Float.floatToRawIntBits(f + 0.0f);
+    return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+
   long memoryBytes() {
-    return 64L + 4L * nodes.length + 4L * roots.length + 8L * leafOrigin.length;
+    return 64L + 4L * nodes.length + 8L * packed.length + 4L * roots.length + 8L * leafOrigin.length;
   }
 }

@@ -40,14 +40,14 @@ final class LightGbmEnsemble extends TreePredictor {
   }
 
   @Override
-  float[] predictOne(float[] prepared, int stride) {
+  float[] predictOne(int[] leafOf, int at) {
     Forest forest = this.forest;
     double[] leaves = this.leaves;
     int trees = forest.trees();
     if (groups == 1) {
       double sum = 0;
       for (int t = 0; t < trees; t++) {
-        sum += leaves[forest.leaf(t, prepared, 0)];
+        sum += leaves[leafOf[at + t]];
       }
       return new float[] {(float) transform(average ? sum / iterations : sum)};
     }
@@ -55,29 +55,9 @@ final class LightGbmEnsemble extends TreePredictor {
     Arrays.fill(margins, 0, groups, 0.0);
     int[] treeGroup = this.treeGroup;
     for (int t = 0; t < trees; t++) {
-      margins[treeGroup[t]] += leaves[forest.leaf(t, prepared, 0)];
+      margins[treeGroup[t]] += leaves[leafOf[at + t]];
     }
     return finish(margins, 0);
-  }
-
-  @Override
-  void predictBlock(float[] prepared, int stride, int count, float[][] out, int start) {
-    Forest forest = this.forest;
-    double[] leaves = this.leaves;
-    int[] treeGroup = this.treeGroup;
-    int groups = this.groups;
-    int trees = forest.trees();
-    double[] margins = margins(count * groups);
-    Arrays.fill(margins, 0, count * groups, 0.0);
-    for (int t = 0; t < trees; t++) {
-      int g = treeGroup[t];
-      for (int r = 0; r < count; r++) {
-        margins[g + r * groups] += leaves[forest.leaf(t, prepared, r * stride)];
-      }
-    }
-    for (int r = 0; r < count; r++) {
-      out[start + r] = finish(margins, r * groups);
-    }
   }
 
   private float[] finish(double[] margins, int at) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads LightGBM text models ({@code model.txt}, versions v2 to v4) into a {@link LightGbmEnsemble}.
@@ -34,7 +35,7 @@ final class LightGbmModels {
     return text.startsWith("tree\n") || text.startsWith("tree\r\n");
   }
 
-  static LightGbmEnsemble read(String file, byte[] content, Boolean perfect) {
+  static LightGbmEnsemble read(String file, byte[] content, @Nullable Boolean perfect) {
     String text = new String(content, StandardCharsets.UTF_8);
     String[] lines = text.split("\r?\n", -1);
     if (lines.length == 0 || !lines[0].equals("tree")) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The prepared row a forest walks: one slot per (feature, {@link Missing} rule) pair that some split uses,
- * holding the feature's value with that rule applied. Built while a model is read (not thread-safe then);
+ * holding the feature's value with that rule applied, as a {@link Forest#key}. Built while a model is read (not thread-safe then);
  * immutable and thread-safe once {@link #freeze()} has returned.
  */
 final class Slots {
@@ -44,14 +44,14 @@ final class Slots {
    * Fills {@code out[offset ..]} from one row. A value equal to {@code missing} (when that is not NaN) counts
    * as missing, as in XGBoost's {@code DMatrix}.
    */
-  void prepare(float[] row, float missing, float[] out, int offset) {
+  void prepare(float[] row, float missing, int[] out, int offset) {
     boolean custom = missing == missing;
     for (int i = 0; i < features.length; i++) {
       float x = row[features[i]];
       if (custom && x == missing) {
         x = Float.NaN;
       }
-      out[offset + i] = rules[i].apply(x);
+      out[offset + i] = Forest.key(rules[i].apply(x));
     }
   }
 

@@ -9,14 +9,15 @@ import java.util.OptionalLong;
  * so a call allocates only its output), walks the {@link Forest}, and leaves the summing and the output
  * transform to the subclass, which follows its native library's arithmetic. Immutable and thread-safe.
  *
- * <p>Batches are evaluated in blocks of {@value #BLOCK} rows, tree by tree: a tree's nodes stay in the
- * first-level cache while every row of the block walks it. Each row still sums its trees in tree order.
+ * <p>Batches are evaluated in blocks of {@value #BLOCK} rows: all rows of a block are prepared, then walk
+ * the forest, then are summed, so each phase's code and data stay hot. Each row sums its trees in tree
+ * order, exactly as a single row does.
  */
 abstract class TreePredictor implements Predictor {
 
   static final int BLOCK = 64;
 
-  private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[256]);
+  private static final ThreadLocal<int[]> KEYS = ThreadLocal.withInitial(() -> new int[256]);
   private static final ThreadLocal<double[]> MARGINS = ThreadLocal.withInitial(() -> new double[256]);
 
   final Forest forest;
@@ -42,8 +43,9 @@ abstract class TreePredictor implements Predictor {
   public final float[] predict(float[] features) {
     checkWidth(features);
     int stride = slots.size();
-    float[] scratch = scratch(stride + groups);
+    int[] scratch = keys(stride + forest.trees());
     slots.prepare(features, missing, scratch, 0);
+    forest.leaves(scratch, 0, scratch, stride);
     return predictOne(scratch, stride);
   }
 
@@ -51,7 +53,9 @@ abstract class TreePredictor implements Predictor {
   public final float[][] predict(float[][] rows) {
     float[][] out = new float[rows.length][];
     int stride = slots.size();
-    float[] scratch = scratch(BLOCK * (stride + groups));
+    int trees = forest.trees();
+    int[] scratch = keys(BLOCK * (stride + trees));
+    int leavesAt = BLOCK * stride;
     for (int start = 0; start < rows.length; start += BLOCK) {
       int count = Math.min(BLOCK, rows.length - start);
       for (int r = 0; r < count; r++) {
@@ -59,22 +63,16 @@ abstract class TreePredictor implements Predictor {
         checkWidth(row);
         slots.prepare(row, missing, scratch, r * stride);
       }
-      predictBlock(scratch, stride, count, out, start);
+      forest.leaves(scratch, stride, count, scratch, leavesAt);
+      for (int r = 0; r < count; r++) {
+        out[start + r] = predictOne(scratch, leavesAt + r * trees);
+      }
     }
     return out;
   }
 
-  /**
-   * One prepared row at {@code prepared[0 .. stride)}; {@code prepared[stride .. stride + groups)} is free
-   * for margins.
-   */
-  abstract float[] predictOne(float[] prepared, int stride);
-
-  /**
-   * {@code count} prepared rows, row {@code r} at {@code prepared[r * stride ..]}, into {@code out[start +
-   * r]}; {@code prepared[BLOCK * stride ..]} has room for {@code BLOCK * groups} margins.
-   */
-  abstract void predictBlock(float[] prepared, int stride, int count, float[][] out, int start);
+  /** One row, whose trees' leaf numbers are at {@code leaves[at ..]}, in tree order. */
+  abstract float[] predictOne(int[] leaves, int at);
 
   /** The bytes of the leaf values the subclass keeps. */
   abstract long leafBytes();
@@ -110,12 +108,12 @@ abstract class TreePredictor implements Predictor {
     return margins;
   }
 
-  private static float[] scratch(int size) {
-    float[] scratch = SCRATCH.get();
-    if (scratch.length < size) {
-      scratch = new float[Math.max(size, scratch.length * 2)];
-      SCRATCH.set(scratch);
+  private static int[] keys(int size) {
+    int[] keys = KEYS.get();
+    if (keys.length < size) {
+      keys = new int[Math.max(size, keys.length * 2)];
+      KEYS.set(keys);
     }
-    return scratch;
+    return keys;
   }
 }

@@ -35,14 +35,14 @@ final class XGBoostEnsemble extends TreePredictor {
   }
 
   @Override
-  float[] predictOne(float[] prepared, int stride) {
+  float[] predictOne(int[] leafOf, int at) {
     Forest forest = this.forest;
     float[] leaves = this.leaves;
     int trees = forest.trees();
     if (groups == 1) {
       float sum = base[0];
       for (int t = 0; t < trees; t++) {
-        sum += leaves[forest.leaf(t, prepared, 0)];
+        sum += leaves[leafOf[at + t]];
       }
       return new float[] {transform(sum)};
     }
@@ -50,38 +50,9 @@ final class XGBoostEnsemble extends TreePredictor {
     System.arraycopy(base, 0, margins, 0, groups);
     int[] treeGroup = this.treeGroup;
     for (int t = 0; t < trees; t++) {
-      margins[treeGroup[t]] += leaves[forest.leaf(t, prepared, 0)];
+      margins[treeGroup[t]] += leaves[leafOf[at + t]];
     }
     return finish(margins, 0);
-  }
-
-  @Override
-  void predictBlock(float[] prepared, int stride, int count, float[][] out, int start) {
-    Forest forest = this.forest;
-    float[] leaves = this.leaves;
-    int[] treeGroup = this.treeGroup;
-    int groups = this.groups;
-    int trees = forest.trees();
-    int m0 = BLOCK * stride;
-    for (int r = 0; r < count; r++) {
-      System.arraycopy(base, 0, prepared, m0 + r * groups, groups);
-    }
-    for (int t = 0; t < trees; t++) {
-      int g = m0 + treeGroup[t];
-      for (int r = 0; r < count; r++) {
-        prepared[g + r * groups] += leaves[forest.leaf(t, prepared, r * stride)];
-      }
-    }
-    for (int r = 0; r < count; r++) {
-      int at = m0 + r * groups;
-      if (groups == 1) {
-        out[start + r] = new float[] {transform(prepared[at])};
-      } else {
-        float[] margins = new float[groups];
-        System.arraycopy(prepared, at, margins, 0, groups);
-        out[start + r] = finish(margins, 0);
-      }
-    }
   }
 
   private float transform(float x) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads XGBoost models saved as JSON or UBJSON by XGBoost 1.0 to 3.x ({@code save_model}, {@code
@@ -88,7 +89,7 @@ final class XGBoostModels {
   }
 
   /** Reads a model. */
-  static XGBoostEnsemble read(String file, byte[] content, float missing, Boolean perfect) {
+  static XGBoostEnsemble read(String file, byte[] content, float missing, @Nullable Boolean perfect) {
     Map<String, Object> top = isUbjson(content) ? Ubjson.read(file, content) : JsonDocuments.read(file, content);
     Doc root = new Doc(file, "", top);
     if (!root.has("learner")) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The evaluator against xgboost4j 3.0.4, bit for bit: a model per objective (and per booster shape: dart,
  * parallel trees, deep lossguide trees) is trained here on rows with missing values, saved as JSON and as
- * UBJSON, and 100,000 fresh rows with missing values are predicted by both, as one batch and row by row.
+ * UBJSON, and 100,000 fresh rows with missing values are predicted by both, as one batch and row by row,
+ * and as one batch with the node layout.
  */
 class XGBoostParityTest {
 
@@ -38,8 +39,9 @@ class XGBoostParityTest {
         Arguments.of("rank:pairwise", Map.of()),
         Arguments.of("rank:ndcg", Map.of()),
         Arguments.of("binary:logistic", Map.of("booster", "dart", "rate_drop", 0.2, "skip_drop", 0.3)),
-        Arguments.of("multi:softprob", Map.of("num_class", 3, "num_parallel_tree", 3, "subsample", 0.7)),
-        Arguments.of("reg:squarederror", Map.of("grow_policy", "lossguide", "max_depth", 0, "max_leaves", 200)));
+        Arguments.of("multi:softprob", Map.of("num_class", 3, "num_parallel_tree", 2, "subsample", 0.7,
+            "max_depth", 4)),
+        Arguments.of("reg:squarederror", Map.of("grow_policy", "lossguide", "max_depth", 0, "max_leaves", 64)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -59,6 +61,10 @@ class XGBoostParityTest {
       Parity one = Parity.compare(expected, single);
       assertThat(one.exact()).as("%s %s single rows: %s", objective, format, one).isEqualTo(one.values());
     }
+    Predictor nodes = TreeEnsembles.xgboost("model.ubj", booster.toByteArray("ubj"), Float.NaN,
+        TreeEnsembles.Layout.NODES);
+    Parity layout = Parity.compare(expected, nodes.predict(rows));
+    assertThat(layout.exact()).as("%s, node layout: %s", objective, layout).isEqualTo(layout.values());
     booster.dispose();
   }
 
