@@ -104,6 +104,13 @@ final class Fixtures {
    * (the legacy binary).
    */
   static byte[] trainXgboost(String format) {
+    return TRAINED.computeIfAbsent(format, Fixtures::train).clone();
+  }
+
+  /** Models already trained, by format: training takes seconds and every trial needs the same model. */
+  private static final Map<String, byte[]> TRAINED = new HashMap<>();
+
+  private static byte[] train(String format) {
     try {
       Random random = new Random(1);
       int rows = 2000;

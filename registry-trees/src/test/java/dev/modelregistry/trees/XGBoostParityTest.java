@@ -34,6 +34,9 @@ class XGBoostParityTest {
         Arguments.of("reg:tweedie", Map.of()),
         Arguments.of("reg:gamma", Map.of()),
         Arguments.of("binary:logitraw", Map.of()),
+        Arguments.of("binary:hinge", Map.of()),
+        Arguments.of("reg:absoluteerror", Map.of()),
+        Arguments.of("reg:pseudohubererror", Map.of()),
         Arguments.of("multi:softprob", Map.of("num_class", 3)),
         Arguments.of("multi:softmax", Map.of("num_class", 3)),
         Arguments.of("rank:pairwise", Map.of()),
@@ -95,7 +98,7 @@ class XGBoostParityTest {
         score += (j % 3 == 0 ? 1 : -0.6) * v + (j == 1 ? 0.3 * v * v : 0);
       }
       labels[i] = switch (objective) {
-        case "binary:logistic", "binary:logitraw" -> score > 0.2 ? 1 : 0;
+        case "binary:logistic", "binary:logitraw", "binary:hinge" -> score > 0.2 ? 1 : 0;
         case "reg:logistic" -> (float) (1 / (1 + Math.exp(-score)));
         case "count:poisson", "reg:tweedie" -> (float) Math.floor(Math.exp(score / 2));
         case "reg:gamma" -> (float) Math.exp(score / 2) + 0.01f;

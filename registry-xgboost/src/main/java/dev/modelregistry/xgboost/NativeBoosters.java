@@ -14,22 +14,12 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * Loads boosters through xgboost4j. Stateless and thread-safe. The only class of the loader that names
- * xgboost4j's types, so that the rest runs without xgboost4j on the classpath: it is loaded only after
- * {@link #available()} said yes.
+ * xgboost4j's types, so that the rest runs without xgboost4j on the classpath: it is loaded (and verified,
+ * which needs xgboost4j's classes) only after {@link XGBoostModelLoader} found xgboost4j.
  */
 final class NativeBoosters {
 
   private NativeBoosters() {}
-
-  /** Whether xgboost4j is on the classpath (its native library is loaded only when a booster is). */
-  static boolean available() {
-    try {
-      Class.forName("ml.dmlc.xgboost4j.java.Booster", false, NativeBoosters.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
 
   static Predictor load(Path path, String file, List<String> schema, XGBoostOptions options) throws IOException {
     Booster booster;

@@ -46,6 +46,9 @@ public final class XGBoostModelLoader implements ModelLoader {
   private static final List<String> MODEL_FILES =
       List.of("model.ubj", "model.json", "model.bst", "model.xgb", "model.bin", "model.deprecated");
 
+  /** Whether xgboost4j is on the classpath (checked here: {@link NativeBoosters} cannot load without it). */
+  private static final boolean NATIVE_AVAILABLE = nativeAvailable();
+
   private final XGBoostOptions options;
 
   /** A loader with {@link XGBoostOptions#DEFAULTS}; the constructor {@link java.util.ServiceLoader} uses. */
@@ -74,7 +77,7 @@ public final class XGBoostModelLoader implements ModelLoader {
         "no XGBoost model file among " + artifacts.files() + "; expected one of " + MODEL_FILES));
     Path path = artifacts.file(file);
     XGBoostOptions.Evaluator evaluator = options.evaluator();
-    boolean nativeAvailable = NativeBoosters.available();
+    boolean nativeAvailable = NATIVE_AVAILABLE;
     if (evaluator == XGBoostOptions.Evaluator.NATIVE) {
       if (!nativeAvailable) {
         throw new IllegalStateException("the xgboost loader is set to evaluate with xgboost4j but xgboost4j is not "
@@ -117,6 +120,15 @@ public final class XGBoostModelLoader implements ModelLoader {
   /** The options predictions run with. */
   public XGBoostOptions options() {
     return options;
+  }
+
+  private static boolean nativeAvailable() {
+    try {
+      Class.forName("ml.dmlc.xgboost4j.java.Booster", false, XGBoostModelLoader.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   private Predictor pureJava(Path path, String file, List<String> schema) throws IOException {
