@@ -16,6 +16,10 @@ final class Slots {
   private final List<int[]> defs = new ArrayList<>();
   private int[] features = new int[0];
   private Missing[] rules = new Missing[0];
+  /** For XGBoost's two rules, the key a missing value reads as; 0 for the others. */
+  private int[] missingKeys = new int[0];
+  /** Whether every rule is XGBoost's, so that {@link #prepare} can take its short path. */
+  private boolean nanRulesOnly;
 
   /** The slot of {@code feature} read with {@code rule}, added if new. */
   int slot(int feature, Missing rule) {
@@ -29,9 +33,13 @@ final class Slots {
   Slots freeze() {
     features = new int[defs.size()];
     rules = new Missing[defs.size()];
+    missingKeys = new int[defs.size()];
+    nanRulesOnly = true;
     for (int i = 0; i < features.length; i++) {
       features[i] = defs.get(i)[0];
       rules[i] = Missing.values()[defs.get(i)[1]];
+      nanRulesOnly &= rules[i] == Missing.NAN_LEFT || rules[i] == Missing.NAN_RIGHT;
+      missingKeys[i] = Forest.key(rules[i].apply(Float.NaN));
     }
     return this;
   }
@@ -46,6 +54,15 @@ final class Slots {
    */
   void prepare(float[] row, float missing, int[] out, int offset) {
     boolean custom = missing == missing;
+    if (nanRulesOnly && !custom) {
+      int[] features = this.features;
+      int[] missingKeys = this.missingKeys;
+      for (int i = 0; i < features.length; i++) {
+        float x = row[features[i]];
+        out[offset + i] = x != x ? missingKeys[i] : Forest.key(x);
+      }
+      return;
+    }
     for (int i = 0; i < features.length; i++) {
       float x = row[features[i]];
       if (custom && x == missing) {
@@ -56,6 +73,6 @@ final class Slots {
   }
 
   long memoryBytes() {
-    return 16L + 5L * features.length;
+    return 16L + 9L * features.length;
   }
 }

@@ -1,5 +1,8 @@
 package dev.modelregistry.trees;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelregistry.spi.Predictor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -31,6 +35,24 @@ record Reference(int rows, int outputs, String sha256, float[][] sample) {
       }
     }
     return new Reference(rows, outputs, sha, sample);
+  }
+
+  /**
+   * Predicts the reference rows ({@link Rows}, seed 11) with {@code ours}, as one batch and row by row, and
+   * checks both against this reference: the sample value by value, all rows by their SHA-256.
+   */
+  void assertMatches(String what, Predictor ours) {
+    float[][] rows = Rows.generate(this.rows, 12, 11);
+    float[][] batch = ours.predict(rows);
+    float[][] single = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      single[i] = ours.predict(rows[i]);
+    }
+    for (float[][] actual : List.of(batch, single)) {
+      Parity first = Parity.compare(sample, Arrays.copyOf(actual, sample.length));
+      assertThat(first.exact()).as("%s, first rows: %s", what, first).isEqualTo(first.values());
+      assertThat(sha256(actual)).as("%s: SHA-256 of all %d rows' outputs", what, rows.length).isEqualTo(sha256);
+    }
   }
 
   static byte[] resource(String name) {
