@@ -13,15 +13,16 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Perfect</b> (trees up to {@value #MAX_PERFECT_DEPTH} levels deep, padding costing at most
  *       {@value #MAX_PADDING}× the nodes): every tree is padded to a perfect binary tree of the ensemble's
  *       depth {@code D}, stored breadth-first, so the descent is {@code D} steps of {@code i = 2i + 1 +
- *       (x >= t)} with no child pointers. A leaf above depth {@code D} gets
- *       pass-through splits below it and its value copied to all the leaves it covers. Each split is two
- *       adjacent ints (slot, threshold bits): one cache line serves both loads.
+ *       (x >= t)} with no child pointers. A leaf above depth {@code D} gets pass-through splits below it
+ *       and its value copied to all the leaves it covers. Each split is one long (threshold key in the high
+ *       half, slot in the low): one load and one bounds check per step.
  *   <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
  *       right), a child below zero being a leaf.
  * </ul>
  *
- * <p>Values and thresholds are compared as {@link #key}s, ints that order as the floats do, so that {@code
- * x >= t} is the sign bit of a subtraction: no branch that the data could make unpredictable.
+ * <p>Values and thresholds are compared as {@link #key}s, ints that order as the floats do. The perfect
+ * layout turns each comparison into the next index ({@code 2i + (x >= t ? 2 : 1)}); the node layout picks
+ * one of its two adjacent children with the sign bit of a subtraction.
  *
  * <p>Leaves are numbered {@code tree * leavesPerTree + i} (perfect) or in order of appearance (nodes); the
  * caller keeps their values in that order.
