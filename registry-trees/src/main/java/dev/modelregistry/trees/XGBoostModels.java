@@ -1,5 +1,6 @@
 package dev.modelregistry.trees;
 
+import dev.modelregistry.spi.Predictor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads XGBoost models saved as JSON or UBJSON by XGBoost 1.0 to 3.x ({@code save_model}, {@code
- * toByteArray("json"|"ubj")}) into an {@link XGBoostEnsemble}. Stateless and thread-safe.
+ * toByteArray("json"|"ubj")}) into an {@link XGBoostEnsemble} or an {@link XGBoostLinear}. Stateless and
+ * thread-safe.
  *
  * <p>What is read, and what XGBoost does with it that the ensemble reproduces:
  *
@@ -23,30 +25,31 @@ import org.jspecify.annotations.Nullable;
  *       Python's {@code Booster.predict} without {@code iteration_range}), every tree is used.
  * </ul>
  *
- * <p>Refused ({@link UnsupportedModelException}): {@code gblinear}, categorical splits, multi-target trees
- * ({@code num_target > 1}, vector leaves), and objectives not in {@link #LINKS}.
+ * <p>{@code gblinear} models become an {@link XGBoostLinear}. Refused ({@link UnsupportedModelException}):
+ * categorical splits, multi-target models ({@code num_target > 1}, vector leaves), and objectives not in
+ * {@link #LINKS}.
  */
 final class XGBoostModels {
 
   /** The supported objectives and their output transforms. */
-  static final Map<String, XGBoostEnsemble.Link> LINKS = Map.ofEntries(
-      Map.entry("binary:logistic", XGBoostEnsemble.Link.SIGMOID),
-      Map.entry("reg:logistic", XGBoostEnsemble.Link.SIGMOID),
-      Map.entry("binary:logitraw", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("binary:hinge", XGBoostEnsemble.Link.HINGE),
-      Map.entry("reg:squarederror", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("reg:linear", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("reg:squaredlogerror", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("reg:pseudohubererror", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("reg:absoluteerror", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("count:poisson", XGBoostEnsemble.Link.EXP),
-      Map.entry("reg:tweedie", XGBoostEnsemble.Link.EXP),
-      Map.entry("reg:gamma", XGBoostEnsemble.Link.EXP),
-      Map.entry("multi:softprob", XGBoostEnsemble.Link.SOFTMAX),
-      Map.entry("multi:softmax", XGBoostEnsemble.Link.ARGMAX),
-      Map.entry("rank:pairwise", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("rank:ndcg", XGBoostEnsemble.Link.IDENTITY),
-      Map.entry("rank:map", XGBoostEnsemble.Link.IDENTITY));
+  static final Map<String, XGBoostLink> LINKS = Map.ofEntries(
+      Map.entry("binary:logistic", XGBoostLink.SIGMOID),
+      Map.entry("reg:logistic", XGBoostLink.SIGMOID),
+      Map.entry("binary:logitraw", XGBoostLink.IDENTITY),
+      Map.entry("binary:hinge", XGBoostLink.HINGE),
+      Map.entry("reg:squarederror", XGBoostLink.IDENTITY),
+      Map.entry("reg:linear", XGBoostLink.IDENTITY),
+      Map.entry("reg:squaredlogerror", XGBoostLink.IDENTITY),
+      Map.entry("reg:pseudohubererror", XGBoostLink.IDENTITY),
+      Map.entry("reg:absoluteerror", XGBoostLink.IDENTITY),
+      Map.entry("count:poisson", XGBoostLink.EXP),
+      Map.entry("reg:tweedie", XGBoostLink.EXP),
+      Map.entry("reg:gamma", XGBoostLink.EXP),
+      Map.entry("multi:softprob", XGBoostLink.SOFTMAX),
+      Map.entry("multi:softmax", XGBoostLink.ARGMAX),
+      Map.entry("rank:pairwise", XGBoostLink.IDENTITY),
+      Map.entry("rank:ndcg", XGBoostLink.IDENTITY),
+      Map.entry("rank:map", XGBoostLink.IDENTITY));
 
   private static final Set<String> LOGISTIC_BASE = Set.of("binary:logistic", "reg:logistic");
   private static final Set<String> LOG_BASE = Set.of("count:poisson", "reg:tweedie", "reg:gamma");
@@ -89,7 +92,7 @@ final class XGBoostModels {
   }
 
   /** Reads a model. */
-  static XGBoostEnsemble read(String file, byte[] content, float missing, @Nullable Boolean perfect) {
+  static Predictor read(String file, byte[] content, float missing, @Nullable Boolean perfect) {
     Map<String, Object> top = isUbjson(content) ? Ubjson.read(file, content) : JsonDocuments.read(file, content);
     Doc root = new Doc(file, "", top);
     if (!root.has("learner")) {
@@ -105,13 +108,13 @@ final class XGBoostModels {
           + "; multi-target models are not supported by the pure-Java evaluator");
     }
     String objective = learner.object("objective").string("name");
-    XGBoostEnsemble.Link link = LINKS.get(objective);
+    XGBoostLink link = LINKS.get(objective);
     if (link == null) {
       throw root.unsupported("objective \"" + objective + "\" is not supported by the pure-Java evaluator; supported: "
           + new java.util.TreeSet<>(LINKS.keySet()));
     }
     int groups = Math.max(numClass, 1);
-    if ((link == XGBoostEnsemble.Link.SOFTMAX || link == XGBoostEnsemble.Link.ARGMAX) && numClass < 1) {
+    if ((link == XGBoostLink.SOFTMAX || link == XGBoostLink.ARGMAX) && numClass < 1) {
       throw params.malformed("num_class", "at least 1 for " + objective, String.valueOf(numClass));
     }
     float[] base = baseScore(params, objective, groups);
@@ -126,8 +129,9 @@ final class XGBoostModels {
         model = booster.object("gbtree").object("model");
         weights = booster.numbers("weight_drop").floats();
       }
-      case "gblinear" -> throw root.unsupported(
-          "gradient_booster \"gblinear\" (a linear booster) is not supported by the pure-Java evaluator");
+      case "gblinear" -> {
+        return linear(root, booster, features, groups, base[0], missing, link, objective);
+      }
       default -> throw booster.malformed("name", "\"gbtree\", \"dart\" or \"gblinear\"", kind);
     }
 
@@ -157,6 +161,14 @@ final class XGBoostModels {
         + features + " features (" + (forest.isPerfect() ? "perfect" : "node") + " layout)";
     return new XGBoostEnsemble(forest, slots, features, missing, groups, treeGroup, leaves, base, link,
         description);
+  }
+
+  private static Predictor linear(Doc root, Doc booster, int features, int groups, float base, float missing,
+      XGBoostLink link, String objective) {
+    float[] weights = booster.object("model").numbers("weights", (features + 1) * groups).floats();
+    String version = root.has("version") ? versionOf(root) : "?";
+    return new XGBoostLinear(features, groups, weights, base, missing, link,
+        "XGBoost " + version + " gblinear " + objective + ": " + features + " features");
   }
 
   /** The feature names the model stores, if any. */

@@ -1,6 +1,6 @@
 /**
  * Tree ensembles evaluated in pure Java: XGBoost models saved as JSON or UBJSON ({@code gbtree}, {@code
- * dart}) and LightGBM text models ({@code model.txt}), with outputs bit-identical to the native libraries.
+ * dart}, {@code gblinear}) and LightGBM text models ({@code model.txt}), with outputs bit-identical to the native libraries.
  * No native code, no allocation per prediction beyond the output array.
  *
  * <p>{@link dev.modelregistry.trees.TreeEnsembles} reads a model; {@link

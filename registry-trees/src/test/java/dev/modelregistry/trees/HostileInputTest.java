@@ -75,13 +75,14 @@ class HostileInputTest {
 
   @Test
   void unsupportedFeaturesAreRefusedByName() {
-    String linear = "{\"learner\": {\"learner_model_param\": {\"num_feature\": \"3\", \"base_score\": \"5E-1\"},"
-        + " \"objective\": {\"name\": \"binary:logistic\"}, \"gradient_booster\": {\"name\": \"gblinear\"}}}";
-    assertThatThrownBy(() -> TreeEnsembles.xgboost("model.json", linear.getBytes(StandardCharsets.UTF_8), Float.NaN))
+    String multiTarget = "{\"learner\": {\"learner_model_param\": {\"num_feature\": \"3\", \"base_score\": \"5E-1\","
+        + " \"num_target\": \"2\"}, \"objective\": {\"name\": \"reg:squarederror\"},"
+        + " \"gradient_booster\": {\"name\": \"gbtree\"}}}";
+    assertThatThrownBy(() -> TreeEnsembles.xgboost("model.json", multiTarget.getBytes(StandardCharsets.UTF_8), Float.NaN))
         .isInstanceOf(UnsupportedModelException.class)
-        .hasMessage("model.json: gradient_booster \"gblinear\" (a linear booster) is not supported by the pure-Java "
-            + "evaluator");
-    String survival = linear.replace("binary:logistic", "survival:cox").replace("gblinear", "gbtree");
+        .hasMessage("model.json: learner_model_param.num_target is 2; multi-target models are not supported by the "
+            + "pure-Java evaluator");
+    String survival = multiTarget.replace("reg:squarederror", "survival:cox").replace("\"2\"", "\"1\"");
     assertThatThrownBy(() -> TreeEnsembles.xgboost("model.json", survival.getBytes(StandardCharsets.UTF_8), Float.NaN))
         .isInstanceOf(UnsupportedModelException.class)
         .hasMessageStartingWith("model.json: objective \"survival:cox\" is not supported by the pure-Java evaluator");

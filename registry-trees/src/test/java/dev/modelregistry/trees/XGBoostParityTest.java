@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The evaluator against xgboost4j 3.0.4, bit for bit: a model per objective (and per booster shape: dart,
- * parallel trees, deep lossguide trees) is trained here on rows with missing values, saved as JSON and as
+ * parallel trees, deep lossguide trees, gblinear) is trained here on rows with missing values, saved as JSON and as
  * UBJSON, and 100,000 fresh rows with missing values are predicted by both, as one batch and row by row,
  * and as one batch with the node layout.
  */
@@ -44,7 +44,10 @@ class XGBoostParityTest {
         Arguments.of("binary:logistic", Map.of("booster", "dart", "rate_drop", 0.2, "skip_drop", 0.3)),
         Arguments.of("multi:softprob", Map.of("num_class", 3, "num_parallel_tree", 2, "subsample", 0.7,
             "max_depth", 4)),
-        Arguments.of("reg:squarederror", Map.of("grow_policy", "lossguide", "max_depth", 0, "max_leaves", 64)));
+        Arguments.of("reg:squarederror", Map.of("grow_policy", "lossguide", "max_depth", 0, "max_leaves", 64)),
+        Arguments.of("binary:logistic", Map.of("booster", "gblinear")),
+        Arguments.of("count:poisson", Map.of("booster", "gblinear")),
+        Arguments.of("multi:softprob", Map.of("num_class", 3, "booster", "gblinear")));
   }
 
   @ParameterizedTest(name = "{0} {1}")

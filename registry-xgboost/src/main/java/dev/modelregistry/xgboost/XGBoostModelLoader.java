@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Which evaluator.</b> By default ({@link XGBoostOptions.Evaluator#AUTO}) a JSON or UBJSON model is
  * served by the pure-Java evaluator of {@code registry-trees}, whose outputs equal xgboost4j's bit for bit,
- * at a fraction of the cost per call. A model it does not evaluate ({@code gblinear}, categorical splits,
+ * at a fraction of the cost per call. A model it does not evaluate (categorical splits,
  * multi-target trees, an unsupported objective, the legacy binary format) goes to xgboost4j when xgboost4j
  * is on the classpath, and is refused with the reason otherwise. xgboost4j is an optional dependency of this
  * module: add it to serve such models, or to choose {@link XGBoostOptions.Evaluator#NATIVE}.

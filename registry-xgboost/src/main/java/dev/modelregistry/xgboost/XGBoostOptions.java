@@ -40,8 +40,8 @@ public record XGBoostOptions(
   public enum Evaluator {
     /**
      * The pure-Java evaluator ({@code registry-trees}) for every model it evaluates exactly (JSON and UBJSON
-     * {@code gbtree} and {@code dart} models with numerical splits and a supported objective); xgboost4j for
-     * the others, when it is on the classpath. The default.
+     * {@code gbtree}, {@code dart} and {@code gblinear} models with numerical splits and a supported
+     * objective); xgboost4j for the others, when it is on the classpath. The default.
      */
     AUTO,
     /** The pure-Java evaluator only: a model it cannot evaluate exactly is refused. */

@@ -176,12 +176,12 @@ class XGBoostModelLoaderTest {
   }
 
   @Test
-  void aLinearBoosterGoesToXgboost4jByDefaultAndIsRefusedByThePureJavaEvaluator() throws Exception {
-    Booster linear = trainLinear();
-    release(Boosters.publication(linear, "ubj", "model.ubj", List.of()));
+  void aLegacyBinaryModelGoesToXgboost4jByDefaultAndIsRefusedByThePureJavaEvaluator() throws Exception {
+    Booster booster = train("binary:logistic", 20, Boosters.FEATURES, 61, false);
+    release(Boosters.publication(booster, "deprecated", "model.bst", List.of()));
     Model model = start().current(MODEL);
-    float[][] rows = Boosters.rows(20, Boosters.FEATURES, 61);
-    assertThat(model.predict(rows)).isDeepEqualTo(Boosters.direct(linear, rows));
+    float[][] rows = Boosters.rows(20, Boosters.FEATURES, 67);
+    assertThat(model.predict(rows)).isDeepEqualTo(Boosters.direct(booster, rows));
     try (Lease lease = model.lease()) {
       assertThat(lease.unwrap(Booster.class)).isNotNull();
       assertThat(lease.unwrap(Predictor.class).memoryBytes().orElseThrow()).isPositive();
@@ -189,10 +189,9 @@ class XGBoostModelLoaderTest {
     registry.close();
     registry = null;
 
-    dir = dir.resolve("java-only");
     ModelRegistry javaOnly = ModelRegistry.builder()
         .store(store)
-        .cacheDirectory(dir.resolve("cache"))
+        .cacheDirectory(dir.resolve("java-only-cache"))
         .polling(false)
         .failFast(false)
         .loader(new XGBoostModelLoader(XGBoostOptions.builder().evaluator(XGBoostOptions.Evaluator.JAVA).build()))
@@ -201,7 +200,20 @@ class XGBoostModelLoaderTest {
     registry = javaOnly;
     assertThat(javaOnly.status(MODEL).lastFailure()).isNotNull();
     assertThat(javaOnly.status(MODEL).lastFailure().message())
-        .contains("model.ubj: gradient_booster \"gblinear\" (a linear booster) is not supported by the pure-Java evaluator");
+        .contains("model.bst is in XGBoost's legacy binary format, which only xgboost4j reads, and the loader is "
+            + "set to the pure-Java evaluator");
+  }
+
+  @Test
+  void aLinearBoosterIsServedInPureJavaWithXgboostOutputs() throws Exception {
+    Booster linear = trainLinear();
+    release(Boosters.publication(linear, "ubj", "model.ubj", List.of()));
+    Model model = start().current(MODEL);
+    float[][] rows = Boosters.rows(50, Boosters.FEATURES, 71);
+    assertThat(model.predict(rows)).isDeepEqualTo(Boosters.direct(linear, rows));
+    try (Lease lease = model.lease()) {
+      assertThat(lease.unwrap(Predictor.class).toString()).contains("gblinear binary:logistic");
+    }
   }
 
   private Booster trainLinear() throws Exception {
