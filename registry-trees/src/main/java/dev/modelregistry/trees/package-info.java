@@ -1,7 +1,7 @@
 /**
  * Tree ensembles evaluated in pure Java: XGBoost models saved as JSON or UBJSON ({@code gbtree}, {@code
- * dart}, {@code gblinear}) and LightGBM text models ({@code model.txt}), with outputs bit-identical to the native libraries.
- * No native code, no allocation per prediction beyond the output array.
+ * dart}, {@code gblinear}) and LightGBM text models ({@code model.txt}), with outputs bit-identical to the
+ * native libraries. No native code, no allocation per prediction beyond the output array.
  *
  * <p>{@link dev.modelregistry.trees.TreeEnsembles} reads a model; {@link
  * dev.modelregistry.trees.LightGbmModelLoader} serves the {@code lightgbm} format in a registry (the XGBoost
