@@ -229,35 +229,13 @@ final class Forest {
       }
       return;
     }
-    long[] packed = this.packed;
     int internal = internalPerTree;
     int leavesPer = leavesPerTree;
     int t = 0;
     for (; t + 4 <= trees; t += 4) {
       int b0 = t * internal;
-      int b1 = b0 + internal;
-      int b2 = b1 + internal;
-      int b3 = b2 + internal;
-      int i0 = 0;
-      int i1 = 0;
-      int i2 = 0;
-      int i3 = 0;
-      for (int d = depth; d > 0; d--) {
-        long s0 = packed[b0 + i0];
-        long s1 = packed[b1 + i1];
-        long s2 = packed[b2 + i2];
-        long s3 = packed[b3 + i3];
-        i0 = 2 * i0 + (row[offset + (int) s0] >= (int) (s0 >> 32) ? 2 : 1);
-        i1 = 2 * i1 + (row[offset + (int) s1] >= (int) (s1 >> 32) ? 2 : 1);
-        i2 = 2 * i2 + (row[offset + (int) s2] >= (int) (s2 >> 32) ? 2 : 1);
-        i3 = 2 * i3 + (row[offset + (int) s3] >= (int) (s3 >> 32) ? 2 : 1);
-      }
-      int first = outOffset + t;
-      int leaf0 = t * leavesPer - internal;
-      out[first] = leaf0 + i0;
-      out[first + 1] = leaf0 + leavesPer + i1;
-      out[first + 2] = leaf0 + 2 * leavesPer + i2;
-      out[first + 3] = leaf0 + 3 * leavesPer + i3;
+      descend4(row, b0, b0 + internal, b0 + 2 * internal, b0 + 3 * internal, offset, offset, offset, offset,
+          out, outOffset + t, 1, t * leavesPer - internal, leavesPer);
     }
     for (; t < trees; t++) {
       out[outOffset + t] = leaf(t, row, offset);
@@ -276,7 +254,6 @@ final class Forest {
       }
       return;
     }
-    long[] packed = this.packed;
     int internal = internalPerTree;
     int leavesPer = leavesPerTree;
     for (int t = 0; t < trees; t++) {
@@ -285,33 +262,42 @@ final class Forest {
       int r = 0;
       for (; r + 4 <= count; r += 4) {
         int o0 = r * stride;
-        int o1 = o0 + stride;
-        int o2 = o1 + stride;
-        int o3 = o2 + stride;
-        int i0 = 0;
-        int i1 = 0;
-        int i2 = 0;
-        int i3 = 0;
-        for (int d = depth; d > 0; d--) {
-          long s0 = packed[base + i0];
-          long s1 = packed[base + i1];
-          long s2 = packed[base + i2];
-          long s3 = packed[base + i3];
-          i0 = 2 * i0 + (rows[o0 + (int) s0] >= (int) (s0 >> 32) ? 2 : 1);
-          i1 = 2 * i1 + (rows[o1 + (int) s1] >= (int) (s1 >> 32) ? 2 : 1);
-          i2 = 2 * i2 + (rows[o2 + (int) s2] >= (int) (s2 >> 32) ? 2 : 1);
-          i3 = 2 * i3 + (rows[o3 + (int) s3] >= (int) (s3 >> 32) ? 2 : 1);
-        }
-        int at = outOffset + r * trees + t;
-        out[at] = leaf0 + i0;
-        out[at + trees] = leaf0 + i1;
-        out[at + 2 * trees] = leaf0 + i2;
-        out[at + 3 * trees] = leaf0 + i3;
+        descend4(rows, base, base, base, base, o0, o0 + stride, o0 + 2 * stride, o0 + 3 * stride,
+            out, outOffset + r * trees + t, trees, leaf0, 0);
       }
       for (; r < count; r++) {
         out[outOffset + r * trees + t] = leaf(t, rows, r * stride);
       }
     }
+  }
+
+  /**
+   * Four descents at once in the perfect layout, from the roots at split {@code b0 .. b3} with the prepared
+   * rows at {@code o0 .. o3} (four trees of one row, or one tree of four rows): their chains of loads are
+   * independent, so the processor overlaps them. Leaf {@code k} goes to {@code out[at + k * step]}, numbered
+   * from {@code leaf0 + k * leafStep}.
+   */
+  private void descend4(int[] rows, int b0, int b1, int b2, int b3, int o0, int o1, int o2, int o3,
+      int[] out, int at, int step, int leaf0, int leafStep) {
+    long[] packed = this.packed;
+    int i0 = 0;
+    int i1 = 0;
+    int i2 = 0;
+    int i3 = 0;
+    for (int d = depth; d > 0; d--) {
+      long s0 = packed[b0 + i0];
+      long s1 = packed[b1 + i1];
+      long s2 = packed[b2 + i2];
+      long s3 = packed[b3 + i3];
+      i0 = 2 * i0 + (rows[o0 + (int) s0] >= (int) (s0 >> 32) ? 2 : 1);
+      i1 = 2 * i1 + (rows[o1 + (int) s1] >= (int) (s1 >> 32) ? 2 : 1);
+      i2 = 2 * i2 + (rows[o2 + (int) s2] >= (int) (s2 >> 32) ? 2 : 1);
+      i3 = 2 * i3 + (rows[o3 + (int) s3] >= (int) (s3 >> 32) ? 2 : 1);
+    }
+    out[at] = leaf0 + i0;
+    out[at + step] = leaf0 + leafStep + i1;
+    out[at + 2 * step] = leaf0 + 2 * leafStep + i2;
+    out[at + 3 * step] = leaf0 + 3 * leafStep + i3;
   }
 
   /** 1 if {@code key >= threshold}, else 0, without a branch. */

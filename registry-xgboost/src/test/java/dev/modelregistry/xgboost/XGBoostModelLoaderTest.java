@@ -65,10 +65,15 @@ class XGBoostModelLoaderTest {
   }
 
   private ModelRegistry start(XGBoostOptions options) {
+    return start(options, true, "cache");
+  }
+
+  private ModelRegistry start(XGBoostOptions options, boolean failFast, String cache) {
     registry = ModelRegistry.builder()
         .store(store)
-        .cacheDirectory(dir.resolve("cache"))
+        .cacheDirectory(dir.resolve(cache))
         .polling(false)
+        .failFast(failFast)
         .loader(new XGBoostModelLoader(options))
         .model(MODEL)
         .build();
@@ -189,15 +194,8 @@ class XGBoostModelLoaderTest {
     registry.close();
     registry = null;
 
-    ModelRegistry javaOnly = ModelRegistry.builder()
-        .store(store)
-        .cacheDirectory(dir.resolve("java-only-cache"))
-        .polling(false)
-        .failFast(false)
-        .loader(new XGBoostModelLoader(XGBoostOptions.builder().evaluator(XGBoostOptions.Evaluator.JAVA).build()))
-        .model(MODEL)
-        .build();
-    registry = javaOnly;
+    ModelRegistry javaOnly = start(XGBoostOptions.builder().evaluator(XGBoostOptions.Evaluator.JAVA).build(), false,
+        "java-only-cache");
     assertThat(javaOnly.status(MODEL).lastFailure()).isNotNull();
     assertThat(javaOnly.status(MODEL).lastFailure().message())
         .contains("model.bst is in XGBoost's legacy binary format, which only xgboost4j reads, and the loader is "
