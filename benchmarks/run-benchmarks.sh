@@ -16,7 +16,7 @@ OUT=benchmarks/results
 mvn -B -q -DskipTests -pl benchmarks -am package
 JAR=benchmarks/target/benchmarks.jar
 mkdir -p "$OUT"
-rm -f "$OUT"/*.json
+rm -f "$OUT"/*.json "$OUT"/trees/*.json
 
 {
   echo "# Machine"
@@ -42,5 +42,16 @@ done
 run predict 'PredictBenchmark' -f "$FORKS"
 run swap 'SwapBenchmark' -f "$FORKS"
 run swap-latency 'SwapLatencyBenchmark' -f "$FORKS"
+
+# Tree ensembles: every implementation on one XGBoost model, allocation per call, and threads. Kept apart in
+# trees/ (with the machine's load before and after, which these CPU-bound numbers depend on).
+mkdir -p "$OUT/trees"
+uptime > "$OUT/trees/load.txt"
+run trees/trees 'TreesBenchmark' -f "$FORKS"
+run trees/trees-gc 'TreesBenchmark' -p impl=trees -prof gc -f "$FORKS"
+for t in $THREADS; do
+  run "trees/trees-thrpt-$t" 'TreesBenchmark' -p impl=trees,xgboost4j -p rows=1 -bm thrpt -tu us -t "$t" -f "$FORKS"
+done
+uptime >> "$OUT/trees/load.txt"
 
 java -cp "$JAR" dev.modelregistry.benchmarks.ResultsReport "$OUT"

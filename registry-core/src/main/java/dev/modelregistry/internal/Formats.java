@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,10 +21,15 @@ import java.util.function.Function;
  *   <li>a {@code .ubj} file, or {@code model.bst}, {@code model.xgb}, {@code model.bin}, {@code
  *       model.deprecated}: {@code xgboost};
  *   <li>{@code model.json} with {@code "format": "linear"}: {@code linear}; with a {@code "learner"}
- *       object (XGBoost's JSON model): {@code xgboost}.
+ *       object (XGBoost's JSON model): {@code xgboost};
+ *   <li>{@code model.txt} whose first line is {@code tree} and which has a {@code version=v…} line in its
+ *       header (LightGBM's text model): {@code lightgbm}.
  * </ul>
  */
 public final class Formats {
+
+  /** How much of {@code model.txt} is read to tell a LightGBM model: its header comes first. */
+  static final int TEXT_HEAD_BYTES = 4096;
 
   private static final List<String> XGBOOST_LEGACY =
       List.of("model.bst", "model.xgb", "model.bin", "model.deprecated");
@@ -46,7 +52,28 @@ public final class Formats {
       }
     }
     if (files.contains("model.json")) {
-      return jsonFormat(head.apply("model.json"));
+      Optional<String> json = jsonFormat(head.apply("model.json"));
+      if (json.isPresent()) {
+        return json;
+      }
+    }
+    if (files.contains("model.txt")) {
+      return textFormat(head.apply("model.txt"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The format of a {@code model.txt}: {@code lightgbm} when the first line is {@code tree} and a {@code
+   * version=} line follows in the header, as LightGBM writes (reads at most {@value #TEXT_HEAD_BYTES}
+   * bytes).
+   */
+  static Optional<String> textFormat(byte[] content) {
+    String head = new String(content, 0, Math.min(content.length, TEXT_HEAD_BYTES), StandardCharsets.UTF_8);
+    List<String> lines = head.lines().limit(16).toList();
+    if (!lines.isEmpty() && lines.get(0).equals("tree")
+        && lines.stream().anyMatch(line -> line.startsWith("version=v"))) {
+      return Optional.of("lightgbm");
     }
     return Optional.empty();
   }
@@ -83,10 +110,13 @@ public final class Formats {
     return infer(files, name -> readHead(directory.resolve(name)));
   }
 
-  /** Reads a file for format detection (only {@code model.json} is ever read). */
+  /**
+   * Reads a file for format detection: {@code model.json} whole, {@code model.txt} its first {@value
+   * #TEXT_HEAD_BYTES} bytes.
+   */
   private static byte[] readHead(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return in.readAllBytes();
+      return file.getFileName().toString().endsWith(".txt") ? in.readNBytes(TEXT_HEAD_BYTES) : in.readAllBytes();
     } catch (IOException e) {
       return new byte[0];
     }

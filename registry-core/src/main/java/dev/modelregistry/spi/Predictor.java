@@ -2,6 +2,7 @@ package dev.modelregistry.spi;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * One loaded version of a model, as a loader produced it: a function from feature rows to outputs.
@@ -35,6 +36,14 @@ public interface Predictor extends AutoCloseable {
   /** The number of features the model expects, when the model file records it. */
   default OptionalInt inputWidth() {
     return OptionalInt.empty();
+  }
+
+  /**
+   * An estimate of the heap and native memory this loaded model holds, in bytes, for caches that bound the
+   * memory of the models they keep. Empty when the loader cannot tell.
+   */
+  default OptionalLong memoryBytes() {
+    return OptionalLong.empty();
   }
 
   /**

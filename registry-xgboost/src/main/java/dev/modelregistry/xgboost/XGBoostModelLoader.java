@@ -5,17 +5,16 @@ import static java.util.Objects.requireNonNull;
 import dev.modelregistry.spi.ModelArtifacts;
 import dev.modelregistry.spi.ModelLoader;
 import dev.modelregistry.spi.Predictor;
+import dev.modelregistry.trees.TreeEnsembles;
+import dev.modelregistry.trees.UnsupportedModelException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.util.Arrays;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
-import ml.dmlc.xgboost4j.java.Booster;
-import ml.dmlc.xgboost4j.java.XGBoost;
-import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads XGBoost boosters: format {@code xgboost}. Thread-safe. Found by {@link java.util.ServiceLoader}
@@ -24,20 +23,31 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  *
  * <p>The model file is the first of {@code model.ubj} (UBJSON, XGBoost's default since 2.1), {@code
  * model.json}, and the legacy binary {@code model.bst}, {@code model.xgb}, {@code model.bin}, {@code
- * model.deprecated} (which xgboost4j 3.0 still reads), else the only {@code .ubj} file. xgboost4j tells the
- * encodings apart by content.
+ * model.deprecated} (which xgboost4j 3.0 still reads), else the only {@code .ubj} file.
  *
- * <p>At load the booster is checked against the version's {@code schema.json}: its feature count must
- * match (checked by the registry through {@link Predictor#inputWidth()}), and when the booster stores
- * feature names they must be the schema's names, in order. Either mismatch refuses the version.
+ * <p><b>Which evaluator.</b> By default ({@link XGBoostOptions.Evaluator#AUTO}) a JSON or UBJSON model is
+ * served by the pure-Java evaluator of {@code registry-trees}, whose outputs equal xgboost4j's bit for bit,
+ * at a fraction of the cost per call. A model it does not evaluate (categorical splits,
+ * multi-target trees, an unsupported objective, the legacy binary format) goes to xgboost4j when xgboost4j
+ * is on the classpath, and is refused with the reason otherwise. xgboost4j is an optional dependency of this
+ * module: add it to serve such models, or to choose {@link XGBoostOptions.Evaluator#NATIVE}.
+ *
+ * <p>At load the model is checked against the version's {@code schema.json}: its feature count must match
+ * (checked by the registry through {@link Predictor#inputWidth()}), and when the model stores feature names
+ * they must be the schema's names, in order. Either mismatch refuses the version.
  */
 public final class XGBoostModelLoader implements ModelLoader {
 
   /** The format name, {@code xgboost}. */
   public static final String FORMAT = "xgboost";
 
+  private static final Logger LOG = LoggerFactory.getLogger(XGBoostModelLoader.class);
+
   private static final List<String> MODEL_FILES =
       List.of("model.ubj", "model.json", "model.bst", "model.xgb", "model.bin", "model.deprecated");
+
+  /** Whether xgboost4j is on the classpath (checked here: {@link NativeBoosters} cannot load without it). */
+  private static final boolean NATIVE_AVAILABLE = nativeAvailable();
 
   private final XGBoostOptions options;
 
@@ -65,25 +75,44 @@ public final class XGBoostModelLoader implements ModelLoader {
   public Predictor load(ModelArtifacts artifacts) throws IOException {
     String file = modelFile(artifacts).orElseThrow(() -> new IllegalArgumentException(
         "no XGBoost model file among " + artifacts.files() + "; expected one of " + MODEL_FILES));
-    Booster booster;
-    try (InputStream in = Files.newInputStream(artifacts.file(file))) {
-      booster = XGBoost.loadModel(in);
-    } catch (XGBoostError e) {
-      throw new IllegalArgumentException(file + " is not a model xgboost4j can read: " + firstLine(e), e);
+    Path path = artifacts.file(file);
+    XGBoostOptions.Evaluator evaluator = options.evaluator();
+    boolean nativeAvailable = NATIVE_AVAILABLE;
+    if (evaluator == XGBoostOptions.Evaluator.NATIVE) {
+      if (!nativeAvailable) {
+        throw new IllegalStateException("the xgboost loader is set to evaluate with xgboost4j but xgboost4j is not "
+            + "on the classpath; add ml.dmlc:xgboost4j_2.12 or use the pure-Java evaluator");
+      }
+      return NativeBoosters.load(path, file, artifacts.features(), options);
     }
-    boolean ok = false;
+    String lower = file.toLowerCase(Locale.ROOT);
+    if (!lower.endsWith(".json") && !lower.endsWith(".ubj")) {
+      if (evaluator == XGBoostOptions.Evaluator.AUTO && nativeAvailable) {
+        return NativeBoosters.load(path, file, artifacts.features(), options);
+      }
+      throw new UnsupportedModelException(file + " is in XGBoost's legacy binary format, which only xgboost4j reads, "
+          + (nativeAvailable ? "and the loader is set to the pure-Java evaluator" : "and xgboost4j is not on the classpath")
+          + "; save the model as model.ubj (booster.save_model(\"model.ubj\")) or add ml.dmlc:xgboost4j_2.12");
+    }
     try {
-      booster.setParam("nthread", options.threads());
-      int width = (int) booster.getNumFeature();
-      checkFeatureNames(booster, artifacts.features(), file);
-      XGBoostPredictor predictor = new XGBoostPredictor(booster, width, options);
-      ok = true;
-      return predictor;
-    } catch (XGBoostError e) {
-      throw new IllegalArgumentException(file + " could not be prepared for prediction: " + firstLine(e), e);
-    } finally {
-      if (!ok) {
-        booster.dispose();
+      return pureJava(path, file, artifacts.features());
+    } catch (IllegalArgumentException refused) {
+      if (evaluator == XGBoostOptions.Evaluator.JAVA || !nativeAvailable) {
+        throw refused;
+      }
+      LOG.debug("model {} {}: the pure-Java evaluator refused {} ({}); trying xgboost4j", artifacts.model(),
+          artifacts.version(), file, refused.getMessage());
+      try {
+        Predictor predictor = NativeBoosters.load(path, file, artifacts.features(), options);
+        if (refused instanceof UnsupportedModelException) {
+          LOG.info("model {} {}: served by xgboost4j because the pure-Java evaluator does not support it: {}",
+              artifacts.model(), artifacts.version(), refused.getMessage());
+        }
+        return predictor;
+      } catch (IllegalArgumentException alsoRefused) {
+        alsoRefused.addSuppressed(refused);
+        throw new IllegalArgumentException(alsoRefused.getMessage() + " (the pure-Java reader: "
+            + refused.getMessage() + ")", alsoRefused);
       }
     }
   }
@@ -91,6 +120,26 @@ public final class XGBoostModelLoader implements ModelLoader {
   /** The options predictions run with. */
   public XGBoostOptions options() {
     return options;
+  }
+
+  private static boolean nativeAvailable() {
+    try {
+      Class.forName("ml.dmlc.xgboost4j.java.Booster", false, XGBoostModelLoader.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private Predictor pureJava(Path path, String file, List<String> schema) throws IOException {
+    long size = Files.size(path);
+    if (size > Integer.MAX_VALUE - 64) {
+      throw new UnsupportedModelException(file + " is " + size + " bytes, more than the pure-Java evaluator reads");
+    }
+    byte[] content = Files.readAllBytes(path);
+    Predictor predictor = TreeEnsembles.xgboost(file, content, options.missing());
+    checkFeatureNames(TreeEnsembles.xgboostFeatureNames(file, content), schema, file);
+    return predictor;
   }
 
   private static Optional<String> modelFile(ModelArtifacts artifacts) {
@@ -104,12 +153,10 @@ public final class XGBoostModelLoader implements ModelLoader {
     return ubj.size() == 1 ? Optional.of(ubj.get(0)) : Optional.empty();
   }
 
-  private static void checkFeatureNames(Booster booster, List<String> schema, String file) throws XGBoostError {
-    String[] names = booster.getFeatureNames();
-    if (schema.isEmpty() || names == null || names.length == 0 || Arrays.stream(names).allMatch(Objects::isNull)) {
+  static void checkFeatureNames(List<String> stored, List<String> schema, String file) {
+    if (schema.isEmpty() || stored.isEmpty()) {
       return;
     }
-    List<String> stored = Arrays.asList(names);
     if (!stored.equals(schema)) {
       throw new IllegalArgumentException(file + " stores the feature names " + stored
           + " but schema.json lists " + schema + "; they must be the same, in the same order");

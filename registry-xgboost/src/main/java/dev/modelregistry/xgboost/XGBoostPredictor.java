@@ -3,6 +3,7 @@ package dev.modelregistry.xgboost;
 import dev.modelregistry.spi.Predictor;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -28,11 +29,13 @@ final class XGBoostPredictor implements Predictor {
   private final Booster booster;
   private final int width;
   private final XGBoostOptions options;
+  private final long fileBytes;
 
-  XGBoostPredictor(Booster booster, int width, XGBoostOptions options) {
+  XGBoostPredictor(Booster booster, int width, XGBoostOptions options, long fileBytes) {
     this.booster = booster;
     this.width = width;
     this.options = options;
+    this.fileBytes = fileBytes;
   }
 
   @Override
@@ -71,6 +74,15 @@ final class XGBoostPredictor implements Predictor {
   @Override
   public OptionalInt inputWidth() {
     return OptionalInt.of(width);
+  }
+
+  /**
+   * An estimate from the model file's size: twice it, for the booster's trees and xgboost4j's prediction
+   * buffers; xgboost4j does not report what it holds.
+   */
+  @Override
+  public OptionalLong memoryBytes() {
+    return OptionalLong.of(2 * fileBytes);
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelStatus;
 import dev.modelregistry.Publication;
+import dev.modelregistry.spi.Predictor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -60,10 +61,20 @@ class XGBoostModelLoaderTest {
   }
 
   private ModelRegistry start() {
+    return start(XGBoostOptions.DEFAULTS);
+  }
+
+  private ModelRegistry start(XGBoostOptions options) {
+    return start(options, true, "cache");
+  }
+
+  private ModelRegistry start(XGBoostOptions options, boolean failFast, String cache) {
     registry = ModelRegistry.builder()
         .store(store)
-        .cacheDirectory(dir.resolve("cache"))
+        .cacheDirectory(dir.resolve(cache))
         .polling(false)
+        .failFast(failFast)
+        .loader(new XGBoostModelLoader(options))
         .model(MODEL)
         .build();
     return registry;
@@ -117,6 +128,7 @@ class XGBoostModelLoaderTest {
         .cacheDirectory(dir.resolve("cache"))
         .polling(false)
         .loader(new XGBoostModelLoader(XGBoostOptions.builder()
+            .evaluator(XGBoostOptions.Evaluator.NATIVE)
             .singleRow(XGBoostOptions.PredictMethod.INPLACE)
             .batch(XGBoostOptions.PredictMethod.INPLACE)
             .threads(2)
@@ -143,12 +155,83 @@ class XGBoostModelLoaderTest {
   void theBoosterIsReachableOnlyInsideALease() throws Exception {
     Booster booster = train("binary:logistic", 10, Boosters.FEATURES, 19, false);
     release(Boosters.publication(booster, "ubj", "model.ubj", List.of()));
-    Model model = start().current(MODEL);
+    Model model = start(XGBoostOptions.builder().evaluator(XGBoostOptions.Evaluator.NATIVE).build()).current(MODEL);
     try (Lease lease = model.lease()) {
       Booster served = lease.unwrap(Booster.class);
       assertThat(served.getNumFeature()).isEqualTo(Boosters.FEATURES);
       assertThat(served).isNotSameAs(booster);
     }
+  }
+
+  // ------------------------------------------------------------------ which evaluator
+
+  @Test
+  void jsonAndUbjModelsAreServedInPureJavaByDefaultWithXgboostOutputs() throws Exception {
+    Booster booster = train("binary:logistic", 30, Boosters.FEATURES, 53, false);
+    release(Boosters.publication(booster, "ubj", "model.ubj", List.of()));
+    Model model = start().current(MODEL);
+    float[][] rows = Boosters.rows(100, Boosters.FEATURES, 59);
+    assertThat(model.predict(rows)).isDeepEqualTo(Boosters.direct(booster, rows));
+    try (Lease lease = model.lease()) {
+      Predictor predictor = lease.unwrap(Predictor.class);
+      assertThat(predictor.unwrap(Booster.class)).isEmpty();
+      assertThat(predictor.toString()).contains("XGBoost 3.0.4 gbtree binary:logistic: 30 trees");
+      assertThat(predictor.memoryBytes().orElseThrow()).isPositive();
+    }
+  }
+
+  @Test
+  void aLegacyBinaryModelGoesToXgboost4jByDefaultAndIsRefusedByThePureJavaEvaluator() throws Exception {
+    Booster booster = train("binary:logistic", 20, Boosters.FEATURES, 61, false);
+    release(Boosters.publication(booster, "deprecated", "model.bst", List.of()));
+    Model model = start().current(MODEL);
+    float[][] rows = Boosters.rows(20, Boosters.FEATURES, 67);
+    assertThat(model.predict(rows)).isDeepEqualTo(Boosters.direct(booster, rows));
+    try (Lease lease = model.lease()) {
+      assertThat(lease.unwrap(Booster.class)).isNotNull();
+      assertThat(lease.unwrap(Predictor.class).memoryBytes().orElseThrow()).isPositive();
+    }
+    registry.close();
+    registry = null;
+
+    ModelRegistry javaOnly = start(XGBoostOptions.builder().evaluator(XGBoostOptions.Evaluator.JAVA).build(), false,
+        "java-only-cache");
+    assertThat(javaOnly.status(MODEL).lastFailure()).isNotNull();
+    assertThat(javaOnly.status(MODEL).lastFailure().message())
+        .contains("model.bst is in XGBoost's legacy binary format, which only xgboost4j reads, and the loader is "
+            + "set to the pure-Java evaluator");
+  }
+
+  @Test
+  void aLinearBoosterIsServedInPureJavaWithXgboostOutputs() throws Exception {
+    Booster linear = trainLinear();
+    release(Boosters.publication(linear, "ubj", "model.ubj", List.of()));
+    Model model = start().current(MODEL);
+    float[][] rows = Boosters.rows(50, Boosters.FEATURES, 71);
+    assertThat(model.predict(rows)).isDeepEqualTo(Boosters.direct(linear, rows));
+    try (Lease lease = model.lease()) {
+      assertThat(lease.unwrap(Predictor.class).toString()).contains("gblinear binary:logistic");
+    }
+  }
+
+  private Booster trainLinear() throws Exception {
+    float[][] x = Boosters.rows(500, Boosters.FEATURES, 67);
+    float[] flat = new float[x.length * Boosters.FEATURES];
+    float[] labels = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      System.arraycopy(x[i], 0, flat, i * Boosters.FEATURES, Boosters.FEATURES);
+      labels[i] = x[i][0] - x[i][1] > 0 ? 1 : 0;
+    }
+    DMatrix train = new DMatrix(flat, x.length, Boosters.FEATURES, Float.NaN);
+    train.setLabel(labels);
+    java.util.Map<String, Object> params = new java.util.HashMap<>();
+    params.put("objective", "binary:logistic");
+    params.put("booster", "gblinear");
+    params.put("nthread", 1);
+    Booster booster = ml.dmlc.xgboost4j.java.XGBoost.train(train, params, 10, new java.util.HashMap<>(), null, null);
+    train.dispose();
+    boosters.add(booster);
+    return booster;
   }
 
   // ------------------------------------------------------------------ bad files

@@ -78,6 +78,9 @@ class XGBoostSwapStressTest {
     return SwapStress.Report.fromJson(json);
   }
 
+  /** The stress is about native boosters: the pure-Java evaluator holds no native memory. */
+  static final XGBoostOptions NATIVE = XGBoostOptions.builder().evaluator(XGBoostOptions.Evaluator.NATIVE).build();
+
   /** The child: trains two boosters, then runs the stress. */
   public static final class StressMain {
     public static void main(String[] args) throws Exception {
@@ -86,7 +89,7 @@ class XGBoostSwapStressTest {
       Booster second = Boosters.train("binary:logistic", 80, Boosters.FEATURES, 2, false);
       float[][] rows = Boosters.rows(32, Boosters.FEATURES, 3);
       SwapStress.Report report = SwapStress.run(new SwapStress.Setup(
-          new XGBoostModelLoader(),
+          new XGBoostModelLoader(NATIVE),
           Boosters.publication(first, "ubj", "model.ubj", List.of()),
           Boosters.publication(second, "ubj", "model.ubj", List.of()),
           rows, Boosters.direct(first, rows), Boosters.direct(second, rows), 0.0,
@@ -101,7 +104,7 @@ class XGBoostSwapStressTest {
   public static final class UnprotectedMain {
     public static void main(String[] args) throws Exception {
       Booster booster = Boosters.train("binary:logistic", 50, Boosters.FEATURES, 1, false);
-      XGBoostPredictor predictor = (XGBoostPredictor) new XGBoostModelLoader().load(artifactsOf(booster));
+      XGBoostPredictor predictor = (XGBoostPredictor) new XGBoostModelLoader(NATIVE).load(artifactsOf(booster));
       java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
       java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
       List<Thread> threads = new java.util.ArrayList<>();

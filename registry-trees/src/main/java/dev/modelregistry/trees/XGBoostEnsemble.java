@@ -1,0 +1,51 @@
+package dev.modelregistry.trees;
+
+/**
+ * An XGBoost {@code gbtree} or {@code dart} model, evaluated as XGBoost's CPU predictor does. Immutable and
+ * thread-safe.
+ *
+ * <p>The arithmetic is XGBoost's, step for step, in float: each output group starts at {@code base_score}
+ * (already turned into a margin, as XGBoost does at load), and each tree's leaf is added in tree order
+ * ({@code dart} adds {@code leaf * weight_drop}, the product rounded to float first); then the objective's
+ * {@link XGBoostLink}.
+ */
+final class XGBoostEnsemble extends TreePredictor {
+
+  private final float[] leaves;
+  private final float[] base;
+  private final XGBoostLink link;
+
+  XGBoostEnsemble(Forest forest, Slots slots, int width, float missing, int groups, int[] treeGroup,
+      float[] leaves, float[] base, XGBoostLink link, String description) {
+    super(forest, slots, width, missing, groups, treeGroup, description);
+    this.leaves = leaves;
+    this.base = base;
+    this.link = link;
+  }
+
+  @Override
+  float[] predictOne(int[] leafOf, int at) {
+    Forest forest = this.forest;
+    float[] leaves = this.leaves;
+    int trees = forest.trees();
+    if (groups == 1) {
+      float sum = base[0];
+      for (int t = 0; t < trees; t++) {
+        sum += leaves[leafOf[at + t]];
+      }
+      return new float[] {link.apply(sum)};
+    }
+    float[] margins = new float[groups];
+    System.arraycopy(base, 0, margins, 0, groups);
+    int[] treeGroup = this.treeGroup;
+    for (int t = 0; t < trees; t++) {
+      margins[treeGroup[t]] += leaves[leafOf[at + t]];
+    }
+    return link.finish(margins);
+  }
+
+  @Override
+  long leafBytes() {
+    return 4L * leaves.length + 4L * base.length;
+  }
+}
