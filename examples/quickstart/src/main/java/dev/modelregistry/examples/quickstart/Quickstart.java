@@ -5,6 +5,7 @@ import dev.modelregistry.Model;
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelStatus;
+import dev.modelregistry.PublishException;
 import dev.modelregistry.Publication;
 import dev.modelregistry.RegistryEvent;
 import dev.modelregistry.RegistryListener;
@@ -125,16 +126,25 @@ public final class Quickstart {
 
       VersionInfo v3 = publisher.publish(MODEL, publication(second));
       corrupt(storeFolder.resolve(MODEL).resolve(v3.version().value()).resolve("model.ubj"));
-      publisher.promote(MODEL, v3.version().value(), "demo: a corrupted upload");
+      try {
+        publisher.promote(MODEL, v3.version().value(), "demo: a corrupted upload");
+      } catch (PublishException refused) {
+        step("6", "published %s with a corrupted model.ubj: the publisher verified it and refused to promote it%n"
+            + "      %s", v3.version(), refused.getMessage());
+      }
+
+      // A script that writes latest.json itself skips that check; every registry checks again before serving.
+      java.nio.file.Files.writeString(storeFolder.resolve(MODEL).resolve("latest.json"),
+          "{\"version\": \"" + v3.version().value() + "\"}");
       ModelStatus status = await(registry, s -> s.lastFailure() != null && v3.version().value().equals(s.lastFailure().version()));
-      step("6", "published %s with a corrupted model.ubj and promoted it: refused, %s keeps serving%n      %s",
+      step("7", "a script pointed latest.json at %s anyway: the registry refused it, %s keeps serving%n      %s",
           v3.version(), status.version(), status.lastFailure().message());
       Thread.sleep(500);
 
       // Leave the store as a user can keep playing with it: the pointer on a version that serves.
-      String kept = publisher.rollback(MODEL, "demo: undo the corrupted upload").version().value();
+      String kept = publisher.promote(MODEL, "v1", "demo: undo the script's pointer").version().value();
       registry.refresh();
-      step("7", "rolled the pointer back to %s; the store keeps v1, v2 and the corrupt v3 to explore", kept);
+      step("8", "promoted %s again; the store keeps v1, v2 and the corrupt v3 to explore", kept);
 
       workers.stop();
       Summary summary = new Summary(workers.predictions.sum(), workers.failures.sum(), workers.seen(), swaps,
