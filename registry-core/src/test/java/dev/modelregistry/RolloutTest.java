@@ -14,13 +14,19 @@ import org.junit.jupiter.api.Test;
 /** Canary, sticky units and shadow, driven by the store's pointer, moved by the publisher. */
 class RolloutTest extends RegistryHarness {
 
-  @Test
-  void aCanaryTakesItsShareOfRandomCallsAndTheUnitsUnderItsPercent() {
+  /** v1 (answers 1) serving, v2 (answers 2) published, a registry on them, then {@code move} applied. */
+  private ModelRegistry v1ServingThen(java.util.function.Consumer<ModelPublisher> move) {
     release(1);
     publish(2);
     ModelRegistry registry = start();
-    publisher.startCanary(MODEL, "v2", 10, "try v2 on 10%");
+    move.accept(publisher);
     registry.refresh();
+    return registry;
+  }
+
+  @Test
+  void aCanaryTakesItsShareOfRandomCallsAndTheUnitsUnderItsPercent() {
+    ModelRegistry registry = v1ServingThen(p -> p.startCanary(MODEL, "v2", 10, "try v2 on 10%"));
 
     Model model = registry.current(MODEL);
     assertThat(model.version()).isEqualTo("v1");
@@ -50,11 +56,7 @@ class RolloutTest extends RegistryHarness {
 
   @Test
   void raisingTheCanaryNeverMovesAUnitBackAndLoweringMovesOnlyThoseAboveTheLine() {
-    release(1);
-    publish(2);
-    ModelRegistry registry = start();
-    publisher.startCanary(MODEL, "v2", 5, null);
-    registry.refresh();
+    ModelRegistry registry = v1ServingThen(p -> p.startCanary(MODEL, "v2", 5, null));
     Model model = registry.current(MODEL);
     int ids = 100_000;
     boolean[] at5 = new boolean[ids];
@@ -85,11 +87,7 @@ class RolloutTest extends RegistryHarness {
 
   @Test
   void aLeaseSaysWhichArmServedIt() {
-    release(1);
-    publish(2);
-    ModelRegistry registry = start();
-    publisher.startCanary(MODEL, "v2", 100, null);
-    registry.refresh();
+    ModelRegistry registry = v1ServingThen(p -> p.startCanary(MODEL, "v2", 100, null));
     try (Lease lease = registry.current(MODEL).lease()) {
       assertThat(lease.arm()).isEqualTo(Arm.CANARY);
       assertThat(lease.version()).isEqualTo("v2");
@@ -193,11 +191,7 @@ class RolloutTest extends RegistryHarness {
 
   @Test
   void aShadowGetsASampleOfTheCallsAndIsComparedWithoutChangingTheAnswer() {
-    release(1);
-    publish(2);
-    ModelRegistry registry = start();
-    publisher.startShadow(MODEL, "v2", 1.0, "compare v2");
-    registry.refresh();
+    ModelRegistry registry = v1ServingThen(p -> p.startShadow(MODEL, "v2", 1.0, "compare v2"));
     Model model = registry.current(MODEL);
     for (int i = 0; i < 500; i++) {
       assertThat(model.predict(row())).containsExactly(1f);
