@@ -2,6 +2,7 @@ package dev.modelregistry.spi;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * One loaded version of a model, as a loader produced it: a function from feature rows to outputs.
@@ -44,6 +45,14 @@ public interface Predictor extends AutoCloseable {
    */
   default <T> Optional<T> unwrap(Class<T> type) {
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
+  }
+
+  /**
+   * An estimate of the heap and native memory the loaded model holds, for memory-bounded registries; empty
+   * when unknown.
+   */
+  default java.util.OptionalLong memoryBytes() {
+    return OptionalLong.empty();
   }
 
   /** Frees what the model holds. Called once, after the last prediction has returned. */
