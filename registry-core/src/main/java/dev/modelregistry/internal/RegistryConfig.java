@@ -1,5 +1,6 @@
 package dev.modelregistry.internal;
 
+import dev.modelregistry.ModelDiscovery;
 import dev.modelregistry.ModelSpec;
 import dev.modelregistry.RegistryListener;
 import dev.modelregistry.Ticker;
@@ -41,7 +42,13 @@ public record RegistryConfig(
     int loaderThreads,
     Duration loadTimeout,
     int shadowThreads,
-    int shadowQueueCapacity) {
+    int shadowQueueCapacity,
+    @Nullable ModelDiscovery discovery,
+    long maximumWeightBytes,
+    long maximumModels,
+    @Nullable Duration expireAfterAccess,
+    boolean changeFeed,
+    int fullScanEvery) {
 
   /** Copies the lists. */
   public RegistryConfig {
