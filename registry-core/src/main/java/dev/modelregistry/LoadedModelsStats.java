@@ -15,8 +15,9 @@ import java.time.Duration;
  * @param loadFailures loads that failed (no source had the model, or it could not be loaded)
  * @param loadTime the total time of the loads, successful or not
  * @param evictions models evicted to stay within the bounds, or after the idle time
- * @param weightBytes the total weight of the discovered models loaded now: what their loaders estimate they
- *     hold in memory, else the bytes of their files
+ * @param weightBytes the total weight of the discovered models loaded now, as the bound counts it: what each
+ *     loader estimates its model holds in memory, else the bytes of its files, rounded up to whole KiB; pinned
+ *     models weigh nothing
  * @param loaded how many discovered models are loaded now (declared ones are not counted)
  */
 public record LoadedModelsStats(

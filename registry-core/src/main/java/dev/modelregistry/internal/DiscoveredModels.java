@@ -51,6 +51,8 @@ final class DiscoveredModels {
   private final LongAdder loadNanos = new LongAdder();
   private final LongAdder evictions = new LongAdder();
   private volatile java.util.function.@Nullable Function<String, ModelHandle> successor;
+  /** The controllers whose first load runs now, so that their status can be read meanwhile. */
+  private final Map<String, ModelController> starting = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param pollEach whether each loaded model polls its own pointer (no change feed)
@@ -131,10 +133,16 @@ final class DiscoveredModels {
     return discovery.accepts(name);
   }
 
-  /** The controller of a loaded model, without loading it or counting a hit; null if it is not loaded. */
+  /**
+   * The controller of a loaded model, or of one whose first load runs now, without loading it or counting a
+   * hit; null if neither.
+   */
   @Nullable ModelController loaded(String name) {
     CompletableFuture<ModelController> future = cache.asMap().get(name);
-    return future != null && future.isDone() && !future.isCompletedExceptionally() ? future.join() : null;
+    if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
+      return future.join();
+    }
+    return starting.get(name);
   }
 
   /** The controllers of the models loaded now. */
@@ -159,8 +167,10 @@ final class DiscoveredModels {
       mine.completeExceptionally(e);
       return;
     }
+    starting.put(name, controller);
     controller.startAsync(true).whenComplete((x, error) -> {
       loadNanos.add(ctx.ticker().read() - start);
+      starting.remove(name, controller);
       if (error != null) {
         loadFailures.increment();
         controller.close(); // nothing is served; stops what it may have started
@@ -246,12 +256,24 @@ final class DiscoveredModels {
     cache.synchronous().cleanUp();
   }
 
+  /**
+   * The counts, and the weight once Caffeine's pending evictions have run: with a byte bound, the weight the
+   * cache accounts (models whose load has just ended count once the cache has weighed them, which it does
+   * before it evicts for them); else the weight of the models loaded now.
+   */
   LoadedModelsStats stats() {
+    cleanUp();
     long weight = 0;
     long count = 0;
     for (ModelController c : all()) {
-      weight += c.weightBytes();
+      weight += c.isPinned() ? 0 : kibibytes(c.weightBytes()) * 1024L;
       count++;
+    }
+    if (weighByBytes) {
+      weight = cache.synchronous().policy().eviction()
+          .flatMap(e -> e.weightedSize().isPresent() ? java.util.Optional.of(e.weightedSize().getAsLong() * 1024)
+              : java.util.Optional.empty())
+          .orElse(weight);
     }
     return new LoadedModelsStats(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
         Duration.ofNanos(loadNanos.sum()), evictions.sum(), weight, count);
