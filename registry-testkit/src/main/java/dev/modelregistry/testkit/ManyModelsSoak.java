@@ -1,8 +1,8 @@
 package dev.modelregistry.testkit;
 
 import static java.util.Objects.requireNonNull;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.modelregistry.InMemoryModelStore;
 import dev.modelregistry.LoadedModelsStats;
 import dev.modelregistry.Manifest;
@@ -129,21 +129,49 @@ public final class ManyModelsSoak {
 
     /** The report as one line of JSON. */
     public String toJson() {
-      try {
-        return JsonMapper.builder().build().writeValueAsString(this);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      return SwapStress.writeJson(this);
     }
 
     /** Reads a report written by {@link #toJson()}. */
     public static Report fromJson(String json) {
-      try {
-        return JsonMapper.builder().build().readValue(json, Report.class);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("not a many-models soak report: " + json, e);
-      }
+      return SwapStress.readJson(json, Report.class, "many-models soak report");
     }
+
+    /**
+     * Asserts what a sound registry gives: no failed or wrong call, no model closed twice or called once
+     * closed, every model closed once the registry is, every evicted one before, and the weight within the
+     * bound once quiet. Sampled while loads run, a sample can fall between a load being weighed and the
+     * eviction it calls for: then the weight is over by that one model, never more, and such samples are rare.
+     */
+    public void assertSound() {
+      assertThat(failures).as("first failure: %s", firstFailure).isZero();
+      assertThat(unexpectedOutputs).isZero();
+      assertThat(calls).isPositive();
+      assertThat(evictions).isPositive();
+      assertThat(usedAfterClose).isZero();
+      assertThat(closedMoreThanOnce).isZero();
+      assertThat(closedOnce).isEqualTo(opened);
+      assertThat(openAfterClose).isZero();
+      assertThat(closedBeforeEnd).as("every evicted version closed").isEqualTo((int) evictions);
+      assertThat(weightAfterBytes).isLessThanOrEqualTo(weightBoundBytes);
+      assertThat(maxWeightBytes).isLessThanOrEqualTo(weightBoundBytes + modelWeightBytes);
+      assertThat(samplesOverBound).isLessThan(Math.max(1, samples / 100));
+    }
+  }
+
+  /**
+   * Runs {@code main} (which prints {@link #REPORT} and the report) in a child JVM, fails with its output if
+   * it did not end well, and returns the report.
+   */
+  public static Report runForked(Class<?> main, List<String> jvmArgs, List<String> args, Duration timeout)
+      throws IOException, InterruptedException {
+    ForkedJvm.Result result = ForkedJvm.run(main, jvmArgs, args, timeout);
+    assertThat(result.exitCode()).as("child JVM exit code (134/139: native crash); output:%n%s", result.output())
+        .isZero();
+    String json = result.lineAfter(REPORT);
+    assertThat(json).as("report line in:%n%s", result.output()).isNotNull();
+    System.out.println(main.getSimpleName() + ": " + json + " (child JVM ran " + result.took().toSeconds() + " s)");
+    return Report.fromJson(json);
   }
 
   /** Runs the soak and reports; never throws for what the models do, only for setup errors. */
@@ -197,7 +225,7 @@ public final class ManyModelsSoak {
           try {
             float[] out = registry.current(names[i]).predict(setup.row());
             calls.increment();
-            if (!matches(out, setup.expected().apply(i), setup.tolerance())) {
+            if (!SwapStress.matches(out, setup.expected().apply(i), setup.tolerance())) {
               unexpected.increment();
             }
           } catch (Throwable e) {
@@ -276,17 +304,5 @@ public final class ManyModelsSoak {
       }
     }
     return lo;
-  }
-
-  private static boolean matches(float[] out, float[] expected, double tolerance) {
-    if (out == null || out.length != expected.length) {
-      return false;
-    }
-    for (int i = 0; i < out.length; i++) {
-      if (!(Math.abs(out[i] - expected[i]) <= tolerance)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

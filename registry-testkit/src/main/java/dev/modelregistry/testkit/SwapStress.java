@@ -104,20 +104,30 @@ public final class SwapStress {
 
     /** The report as one line of JSON. */
     public String toJson() {
-      try {
-        return JsonMapper.builder().build().writeValueAsString(this);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      return writeJson(this);
     }
 
     /** Reads a report written by {@link #toJson()}. */
     public static Report fromJson(String json) {
-      try {
-        return JsonMapper.builder().build().readValue(json, Report.class);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("not a swap stress report: " + json, e);
-      }
+      return readJson(json, Report.class, "swap stress report");
+    }
+  }
+
+  /** {@code value} as one line of JSON. */
+  static String writeJson(Object value) {
+    try {
+      return JsonMapper.builder().build().writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A report written by {@link #writeJson}. */
+  static <T> T readJson(String json, Class<T> type, String what) {
+    try {
+      return JsonMapper.builder().build().readValue(json, type);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a " + what + ": " + json, e);
     }
   }
 
@@ -235,7 +245,8 @@ public final class SwapStress {
     return true;
   }
 
-  private static boolean matches(float[] out, float[] expected, double tolerance) {
+  /** Whether each output is within {@code tolerance} of the expected one. */
+  static boolean matches(float[] out, float[] expected, double tolerance) {
     if (out == null || out.length != expected.length) {
       return false;
     }

@@ -1,7 +1,5 @@
 package dev.modelregistry.testkit;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.modelregistry.Publication;
 import dev.modelregistry.linear.LinearModel;
 import dev.modelregistry.linear.LinearModelLoader;
@@ -20,28 +18,8 @@ class LinearManyModelsSoakTest {
   @Test
   void twoThousandModelsUnderABoundOfTwoHundred() throws Exception {
     Path work = Files.createTempDirectory("many-models-soak");
-    ForkedJvm.Result result = ForkedJvm.run(SoakMain.class, List.of("-Xmx512m"), List.of(work.toString(), "20"),
-        Duration.ofSeconds(90));
-    assertThat(result.exitCode()).as("child JVM exit code; output:%n%s", result.output()).isZero();
-    String json = result.lineAfter(ManyModelsSoak.REPORT);
-    assertThat(json).as("report line in:%n%s", result.output()).isNotNull();
-    ManyModelsSoak.Report report = ManyModelsSoak.Report.fromJson(json);
-    System.out.println("linear soak: " + json + " (child JVM ran " + result.took().toSeconds() + " s)");
-
-    assertThat(report.failures()).as("first failure: %s", report.firstFailure()).isZero();
-    assertThat(report.unexpectedOutputs()).isZero();
-    assertThat(report.calls()).isPositive();
-    assertThat(report.evictions()).isPositive();
-    assertThat(report.weightAfterBytes()).isLessThanOrEqualTo(report.weightBoundBytes());
-    // Sampled while loads run, a sample can fall between a load being weighed and the eviction it calls for:
-    // then the weight is over by that one model, never more, and such samples are rare.
-    assertThat(report.maxWeightBytes()).isLessThanOrEqualTo(report.weightBoundBytes() + report.modelWeightBytes());
-    assertThat(report.samplesOverBound()).isLessThan(Math.max(1, report.samples() / 100));
-    assertThat(report.usedAfterClose()).isZero();
-    assertThat(report.closedMoreThanOnce()).isZero();
-    assertThat(report.closedOnce()).isEqualTo(report.opened());
-    assertThat(report.openAfterClose()).isZero();
-    assertThat(report.closedBeforeEnd()).as("every evicted version closed").isEqualTo((int) report.evictions());
+    ManyModelsSoak.runForked(SoakMain.class, List.of("-Xmx512m"), List.of(work.toString(), "20"), Duration.ofSeconds(90))
+        .assertSound();
   }
 
   /** The child: runs the soak and prints the report. */

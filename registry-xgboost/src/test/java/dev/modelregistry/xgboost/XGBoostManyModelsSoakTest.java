@@ -3,7 +3,6 @@ package dev.modelregistry.xgboost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelregistry.Publication;
-import dev.modelregistry.testkit.ForkedJvm;
 import dev.modelregistry.testkit.ManyModelsSoak;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,27 +23,9 @@ class XGBoostManyModelsSoakTest {
   @Test
   void threeHundredBoostersUnderABoundOfThirtyWithoutACrashOrALeak() throws Exception {
     Path work = Files.createTempDirectory("xgb-many-models");
-    ForkedJvm.Result result = ForkedJvm.run(SoakMain.class, List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"), List.of(work.toString(), "30"),
-        Duration.ofSeconds(90));
-    assertThat(result.exitCode()).as("child JVM exit code (134/139: native crash); output:%n%s", result.output())
-        .isZero();
-    String json = result.lineAfter(ManyModelsSoak.REPORT);
-    assertThat(json).as("report line in:%n%s", result.output()).isNotNull();
-    ManyModelsSoak.Report report = ManyModelsSoak.Report.fromJson(json);
-    System.out.println("xgboost soak: " + json + " (child JVM ran " + result.took().toSeconds() + " s)");
-
-    assertThat(report.failures()).as("first failure: %s", report.firstFailure()).isZero();
-    assertThat(report.unexpectedOutputs()).isZero();
-    assertThat(report.evictions()).isPositive();
-    assertThat(report.weightAfterBytes()).isLessThanOrEqualTo(report.weightBoundBytes());
-    // Sampled while loads run, a sample can fall between a load being weighed and the eviction it calls for:
-    // then the weight is over by that one model, never more, and such samples are rare.
-    assertThat(report.maxWeightBytes()).isLessThanOrEqualTo(report.weightBoundBytes() + report.modelWeightBytes());
-    assertThat(report.samplesOverBound()).isLessThan(Math.max(1, report.samples() / 100));
-    assertThat(report.usedAfterClose()).isZero();
-    assertThat(report.closedMoreThanOnce()).isZero();
-    assertThat(report.closedOnce()).isEqualTo(report.opened());
-    assertThat(report.closedBeforeEnd()).isEqualTo((int) report.evictions());
+    ManyModelsSoak.Report report = ManyModelsSoak.runForked(SoakMain.class,
+        List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"), List.of(work.toString(), "30"), Duration.ofSeconds(90));
+    report.assertSound();
     // RSS is sampled every tenth of the run (the heap is committed up front, so what grows is native). A
     // booster leaked per eviction would add at least its file's size per eviction (about 87 KiB here): over
     // the second half, after warm-up, growth must stay under a tenth of that.
