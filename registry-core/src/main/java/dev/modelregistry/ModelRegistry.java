@@ -335,7 +335,7 @@ public interface ModelRegistry extends AutoCloseable {
 
     /**
      * With the change feed, every how many polls every loaded model's pointer is read anyway, to notice
-     * pointers written by tools that do not update the feed. Default: 10.
+     * pointers written by scripts or older publishers that do not update the feed. Default: 10.
      */
     public Builder fullScanEvery(int polls) {
       requireState(this.fullScanEvery == null, "fullScanEvery", this.fullScanEvery);

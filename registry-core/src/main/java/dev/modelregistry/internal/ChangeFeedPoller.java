@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>What it polls besides: every loaded model whose last poll or load failed (so retries go on); every
  * loaded model when the store has no feed (a layout written by hand), when the feed is not valid, or when its
  * generation went back (the feed was written anew); and every loaded model every {@code fullScanEvery} polls,
- * to notice pointers written by tools that do not update the feed. A replica that missed generations
- * catches up in one poll: it compares each model's sequence, not the generations in between.
+ * to notice pointers written by scripts or older publishers that do not update the feed. A replica that
+ * missed generations catches up in one poll: it compares each model's sequence, not the generations in
+ * between.
  */
 final class ChangeFeedPoller {
 
