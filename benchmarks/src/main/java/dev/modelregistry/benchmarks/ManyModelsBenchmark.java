@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,8 +32,6 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class ManyModelsBenchmark {
 
-  private static final int MODELS = 10_000;
-  private static final int MISS_MODELS = 2_000;
 
   /** A registry with one declared model, as in the read-path benchmark. */
   @State(Scope.Benchmark)
@@ -55,16 +54,20 @@ public class ManyModelsBenchmark {
   /** A registry with 10,000 discovered models loaded. */
   @State(Scope.Benchmark)
   public static class Discovered {
+    /** How many models are loaded (the smoke test uses fewer). */
+    @Param("10000")
+    public int models;
+
     Fixtures.Served served;
     ModelRegistry registry;
     String[] names;
 
     @Setup(Level.Trial)
     public void setUp() {
-      served = Fixtures.serveMany(MODELS, 0);
+      served = Fixtures.serveMany(models, 0);
       registry = served.registry();
-      names = new String[MODELS];
-      for (int i = 0; i < MODELS; i++) {
+      names = new String[models];
+      for (int i = 0; i < models; i++) {
         names[i] = Fixtures.manyName(i);
       }
     }
@@ -78,16 +81,20 @@ public class ManyModelsBenchmark {
   /** A registry bounded to 16 models, whose local cache holds 2,000. */
   @State(Scope.Benchmark)
   public static class Bounded {
+    /** How many models the local cache holds (the smoke test uses fewer). */
+    @Param("2000")
+    public int missModels;
+
     Fixtures.Served served;
     ModelRegistry registry;
     String[] names;
 
     @Setup(Level.Trial)
     public void setUp() {
-      served = Fixtures.serveMany(MISS_MODELS, 16);
+      served = Fixtures.serveMany(missModels, 16);
       registry = served.registry();
-      names = new String[MISS_MODELS];
-      for (int i = 0; i < MISS_MODELS; i++) {
+      names = new String[missModels];
+      for (int i = 0; i < missModels; i++) {
         names[i] = Fixtures.manyName(i);
       }
     }
@@ -113,14 +120,14 @@ public class ManyModelsBenchmark {
   /** The same name every time, among 10,000 loaded. */
   @Benchmark
   public void lookupDiscoveredHit(Discovered s, Blackhole bh) {
-    bh.consume(s.registry.current(s.names[4_321]));
+    bh.consume(s.registry.current(s.names[s.names.length / 2]));
   }
 
   /** A different name each time, all 10,000 in turn (cache misses in the CPU's caches, not the registry's). */
   @Benchmark
   public void lookupDiscoveredHitSpread(Discovered s, Cursor c, Blackhole bh) {
     int i = c.next;
-    c.next = i + 1 == MODELS ? 0 : i + 1;
+    c.next = i + 1 >= s.names.length ? 0 : i + 1;
     bh.consume(s.registry.current(s.names[i]));
   }
 
@@ -129,7 +136,7 @@ public class ManyModelsBenchmark {
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public float[] missFromLocalCache(Bounded s, Cursor c) {
     int i = c.next;
-    c.next = i + 1 == MISS_MODELS ? 0 : i + 1;
+    c.next = i + 1 >= s.names.length ? 0 : i + 1;
     Model model = s.registry.current(s.names[i]);
     return model.predict(c.row);
   }
