@@ -10,8 +10,6 @@ import dev.modelregistry.ModelDiscovery;
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.Publication;
-import dev.modelregistry.RegistryEvent;
-import dev.modelregistry.RegistryListener;
 import dev.modelregistry.spi.ModelLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
@@ -190,7 +187,6 @@ public final class ManyModelsSoak {
       }
     }
     long bound = setup.holds() * ((modelBytes + 1023) / 1024 * 1024); // the registry weighs in whole KiB
-    AtomicLong closesSeen = new AtomicLong();
 
     Files.createDirectories(setup.workDir());
     ModelRegistry registry = ModelRegistry.builder()
@@ -201,12 +197,6 @@ public final class ManyModelsSoak {
         .loader(loader)
         .discover(ModelDiscovery.all())
         .maximumWeightBytes(bound)
-        .listener(new RegistryListener() {
-          @Override
-          public void onClosed(RegistryEvent.Closed event) {
-            closesSeen.incrementAndGet();
-          }
-        })
         .build();
 
     double[] cdf = zipf(setup.models(), setup.zipfExponent());
