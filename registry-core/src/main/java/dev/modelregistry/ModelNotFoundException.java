@@ -26,6 +26,25 @@ public final class ModelNotFoundException extends RegistryException {
         List.of());
   }
 
+  /** {@code model} is neither declared nor accepted by the registry's discovery. */
+  public static ModelNotFoundException notServed(String model, Collection<String> declared, String discovery) {
+    return new ModelNotFoundException(
+        "model " + model + " is not declared in this registry (declared: "
+            + (declared.isEmpty() ? "none" : String.join(", ", declared.stream().sorted().toList()))
+            + ") and its discovery (" + discovery + ") does not accept the name " + Names.quote(model),
+        model,
+        List.of());
+  }
+
+  /** The first load of {@code model} did not end within {@code timeout}; it goes on in the background. */
+  public static ModelNotFoundException notLoadedWithin(String model, java.time.Duration timeout) {
+    return new ModelNotFoundException(
+        "model " + model + " has no version loaded yet: its first load did not end within the load timeout of "
+            + timeout.toMillis() + " ms; it goes on in the background, ask again later",
+        model,
+        List.of());
+  }
+
   /** {@code model} is declared but no version of it has been loaded yet. */
   public static ModelNotFoundException notLoaded(String model, String lastFailure) {
     return new ModelNotFoundException(

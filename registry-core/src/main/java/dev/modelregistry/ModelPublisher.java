@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.modelregistry.internal.Formats;
 import dev.modelregistry.internal.Governance;
 import dev.modelregistry.internal.Sha256;
+import dev.modelregistry.internal.Changes;
 import dev.modelregistry.internal.StorageFormat;
 import dev.modelregistry.internal.StoreReader;
 import dev.modelregistry.spi.Listing;
@@ -476,6 +477,7 @@ public final class ModelPublisher {
         byte[] content = StorageFormat.writeExperiment(experiment, at, publishedBy, reason, sequence);
         if (store.replace(key, content, exists ? read.tag() : null)) {
           store.create(StorageFormat.experimentHistoryKey(experiment.name(), sequence), content);
+          recordChange("experiment " + experiment.name(), changes -> changes.withExperiment(experiment.name(), sequence));
           log.info("experiment {}: written (change {}{})", experiment.name(), sequence,
               reason == null ? "" : ": " + reason);
           return sequence;
@@ -595,6 +597,7 @@ public final class ModelPublisher {
           VersionId from = current == null ? null : current.version();
           recordMove(model, new PointerMove(sequence, from, target, next.updatedAt(), publishedBy, action, reason,
               next.canary(), next.shadow(), forced));
+          recordChange(model, changes -> changes.withModel(model, sequence));
           log.info("model {}: pointer moved {} -> {} ({}{}{}{}{})", model, from == null ? "nothing" : from, target,
               action, forced ? ", forced" : "", next.canary() == null ? "" : ", canary " + next.canary().version()
                   + " at " + next.canary().percent() + "%",
@@ -707,6 +710,48 @@ public final class ModelPublisher {
       max = Math.max(max, StorageFormat.historySequence(entry.name()));
     }
     return max + 1;
+  }
+
+  /**
+   * Bumps the change feed, {@code _changes.json}, by compare-and-set. The move it records has happened
+   * already, so a feed that cannot be written (it keeps changing, or is not valid JSON) is logged, not thrown:
+   * registries notice the move at their next full scan. A feed that is not valid is replaced by a new one,
+   * whose lower generation tells registries to read every pointer once.
+   */
+  private void recordChange(String what, java.util.function.UnaryOperator<Changes> change) {
+    try {
+      if (tryRecordChange(what, change)) {
+        return;
+      }
+    } catch (IOException e) {
+      log.warn("{}: the change feed {} could not be updated: {}; registries notice the change at their next full"
+          + " scan", what, reader.where(StorageFormat.CHANGES), e.toString());
+      return;
+    }
+    log.warn("{}: the change feed {} kept changing under {} attempts and was not updated; registries notice the"
+        + " change at their next full scan", what, reader.where(StorageFormat.CHANGES), maxAttempts);
+  }
+
+  private boolean tryRecordChange(String what, java.util.function.UnaryOperator<Changes> change) throws IOException {
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      dev.modelregistry.spi.ObjectRead read = store.read(StorageFormat.CHANGES, null);
+      boolean exists = read.status() == dev.modelregistry.spi.ObjectRead.Status.FOUND;
+      Changes current = Changes.EMPTY;
+      if (exists) {
+        try {
+          current = StorageFormat.parseChanges(read.content());
+        } catch (IllegalArgumentException e) {
+          log.warn("{}: the change feed {} is not valid and is written anew: {}", what,
+              reader.where(StorageFormat.CHANGES), e.getMessage());
+        }
+      }
+      byte[] content = StorageFormat.writeChanges(change.apply(current), Instant.now(clock).toString());
+      if (store.replace(StorageFormat.CHANGES, content, exists ? read.tag() : null)) {
+        return true;
+      }
+      pause(attempt);
+    }
+    return false;
   }
 
   private void recordMove(String model, PointerMove move) throws IOException {

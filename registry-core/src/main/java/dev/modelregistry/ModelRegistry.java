@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
@@ -65,10 +66,34 @@ public interface ModelRegistry extends AutoCloseable {
   /**
    * The live model {@code name}. The returned handle follows swaps (see {@link Model}); it may be kept.
    *
-   * @throws ModelNotFoundException if the model was not declared, or no version of it has loaded yet
+   * <p>A model that is not declared but that the registry's {@link Builder#discover(ModelDiscovery)} accepts
+   * is loaded by the first call that asks for it (concurrent first calls share one load), which waits up to
+   * the load timeout; later calls are a lookup. A discovered model may be evicted again when the registry
+   * is bounded: a handle of it stops working then ({@link RegistryClosedException}), so ask for the model
+   * with this method per call or batch rather than keeping its handle.
+   *
+   * @throws ModelNotFoundException if the model was not declared and is not discovered, no source has it,
+   *     or no version of it has loaded yet
    * @throws RegistryClosedException if the registry was closed
    */
   Model current(String name);
+
+  /**
+   * The live model {@code name}, without waiting: completed at once when the model is loaded, else when the
+   * load this starts (or one already running) ends. A discovered model that is not loaded is loaded on the
+   * registry's loader threads; concurrent first calls share one load. Never completes later than the load
+   * timeout.
+   *
+   * @return completes with the model, or exceptionally with {@link ModelNotFoundException} (no source has
+   *     it: the message names every source tried), {@link RegistryClosedException}, or a timeout
+   */
+  CompletableFuture<Model> currentAsync(String name);
+
+  /**
+   * Hits, misses, loads and evictions of the discovered models, and their weight now. All zero without
+   * {@link Builder#discover(ModelDiscovery)}.
+   */
+  LoadedModelsStats loadedModelsStats();
 
   /**
    * Prediction counts and times of every loaded version of model {@code name}: the live one first, then
@@ -79,7 +104,7 @@ public interface ModelRegistry extends AutoCloseable {
    */
   List<PredictionStats> predictionStats(String name);
 
-  /** The names of the declared models. */
+  /** The names of the declared models, then of the discovered models loaded now. */
   Set<String> models();
 
   /**
@@ -197,6 +222,12 @@ public interface ModelRegistry extends AutoCloseable {
     private final Map<String, QualityPolicy> quality = new LinkedHashMap<>();
     private @Nullable ModelPublisher qualityPublisher;
     private @Nullable Duration qualityInterval;
+    private @Nullable ModelDiscovery discovery;
+    private @Nullable Long maximumWeightBytes;
+    private @Nullable Long maximumModels;
+    private @Nullable Duration expireAfterAccess;
+    private @Nullable Boolean changeFeed;
+    private @Nullable Integer fullScanEvery;
 
     Builder() {}
 
@@ -256,6 +287,82 @@ public interface ModelRegistry extends AutoCloseable {
       if (!experiments.add(name)) {
         throw new IllegalArgumentException("experiment " + name + " is declared twice");
       }
+      return this;
+    }
+
+    /**
+     * Serves the models {@code discovery} accepts besides the declared ones: each is loaded from the store
+     * (else the local cache's last good version, else the fallback) the first time {@link
+     * ModelRegistry#current(String)} asks for it, and polled while it is loaded. With {@link
+     * #maximumWeightBytes} or {@link #maximumModels} they are evicted (least likely to be used again first,
+     * Caffeine's W-TinyLFU) to stay within the bound; declared and pinned models are never evicted and do not
+     * count. A registry that discovers models polls the store's change feed by default ({@link
+     * #changeFeed(boolean)}). Default: none, only declared models are served.
+     */
+    public Builder discover(ModelDiscovery discovery) {
+      requireState(this.discovery == null, "discover", this.discovery);
+      this.discovery = requireNonNull(discovery, "discovery");
+      return this;
+    }
+
+    /**
+     * The most memory the discovered models loaded at once may weigh, in bytes: what each loader estimates
+     * its model holds ({@link dev.modelregistry.spi.Predictor#memoryBytes()}), else the bytes of the
+     * version's files. Needs {@link #discover}. Default: no bound.
+     */
+    public Builder maximumWeightBytes(long bytes) {
+      requireState(this.maximumWeightBytes == null, "maximumWeightBytes", this.maximumWeightBytes);
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maximumWeightBytes must be >= 1 but was " + bytes);
+      }
+      this.maximumWeightBytes = bytes;
+      return this;
+    }
+
+    /** The most discovered models loaded at once. Needs {@link #discover}. Default: no bound. */
+    public Builder maximumModels(long models) {
+      requireState(this.maximumModels == null, "maximumModels", this.maximumModels);
+      if (models < 1) {
+        throw new IllegalArgumentException("maximumModels must be >= 1 but was " + models);
+      }
+      this.maximumModels = models;
+      return this;
+    }
+
+    /**
+     * Evicts a discovered model that no call has asked for during {@code idle} (measured with the {@link
+     * #ticker}). Needs {@link #discover}. Default: never.
+     */
+    public Builder expireAfterAccess(Duration idle) {
+      requireState(this.expireAfterAccess == null, "expireAfterAccess", this.expireAfterAccess);
+      requirePositive(idle, "expireAfterAccess");
+      this.expireAfterAccess = idle;
+      return this;
+    }
+
+    /**
+     * Whether background polling reads the store's change feed, {@code _changes.json}, once per poll
+     * interval and then only the pointers it says changed, instead of every loaded model's pointer: an
+     * unchanged poll is one conditional read however many models are loaded. Without the feed in the store
+     * (a layout written by hand), every loaded model's pointer is read, as without this setting. Default:
+     * true when {@link #discover} is set, else false.
+     */
+    public Builder changeFeed(boolean changeFeed) {
+      requireState(this.changeFeed == null, "changeFeed", this.changeFeed);
+      this.changeFeed = changeFeed;
+      return this;
+    }
+
+    /**
+     * With the change feed, every how many polls every loaded model's pointer is read anyway, to notice
+     * pointers written by scripts or older publishers that do not update the feed. Default: 10.
+     */
+    public Builder fullScanEvery(int polls) {
+      requireState(this.fullScanEvery == null, "fullScanEvery", this.fullScanEvery);
+      if (polls < 1) {
+        throw new IllegalArgumentException("fullScanEvery must be >= 1 but was " + polls);
+      }
+      this.fullScanEvery = polls;
       return this;
     }
 
@@ -564,6 +671,10 @@ public interface ModelRegistry extends AutoCloseable {
               + " declare it with model(\"" + watched + "\")");
         }
       }
+      if (discovery == null && (maximumWeightBytes != null || maximumModels != null || expireAfterAccess != null)) {
+        throw new IllegalStateException("maximumWeightBytes, maximumModels and expireAfterAccess bound discovered"
+            + " models, but no discovery is set; add .discover(ModelDiscovery.all()) or a prefix");
+      }
       Duration interval = pollInterval != null ? pollInterval : Duration.ofSeconds(120);
       Duration backoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
       RegistryConfig config =
@@ -599,7 +710,13 @@ public interface ModelRegistry extends AutoCloseable {
               shadowQueueCapacity != null ? shadowQueueCapacity : 1024,
               quality,
               qualityPublisher,
-              qualityInterval != null ? qualityInterval : Duration.ofSeconds(1));
+              qualityInterval != null ? qualityInterval : Duration.ofSeconds(1),
+              discovery,
+              maximumWeightBytes != null ? maximumWeightBytes : 0,
+              maximumModels != null ? maximumModels : 0,
+              expireAfterAccess,
+              changeFeed != null ? changeFeed : discovery != null,
+              fullScanEvery != null ? fullScanEvery : 10);
       return DefaultModelRegistry.start(config);
     }
 

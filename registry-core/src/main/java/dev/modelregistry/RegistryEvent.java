@@ -119,6 +119,22 @@ public sealed interface RegistryEvent {
   }
 
   /**
+   * A discovered model was evicted from the registry, to stay within its bounds or because no call asked for
+   * it for the idle time; its versions are retired (and closed once their last calls have returned) like a
+   * swapped-out version. Asking for it again loads it again, from the local cache when it still has it.
+   *
+   * @param model the model
+   * @param reason why: {@code size} (over the weight or count bound) or {@code expired} (idle)
+   */
+  record Evicted(String model, String reason) implements RegistryEvent {
+    /** Checks. */
+    public Evicted {
+      requireNonNull(model, "model");
+      requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
    * A poll of the store ended.
    *
    * @param model the model

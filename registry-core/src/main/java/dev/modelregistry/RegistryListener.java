@@ -74,6 +74,11 @@ public interface RegistryListener {
     onEvent(event);
   }
 
+  /** A discovered model was evicted. */
+  default void onEvicted(RegistryEvent.Evicted event) {
+    onEvent(event);
+  }
+
   /** Called by every default method above: one place to receive all events. */
   default void onEvent(RegistryEvent event) {}
 }

@@ -71,6 +71,44 @@ final class Fixtures {
     }
   }
 
+  /**
+   * A registry that discovers {@code models} linear models ({@link #manyName}), polling off, in a fresh
+   * temporary cache, bounded to {@code maximumModels} when that is positive. Each model is asked for once, so
+   * the local cache holds every version and the bound's eviction has run.
+   */
+  static Served serveMany(int models, long maximumModels) {
+    try {
+      Path cache = Files.createTempDirectory("bench-cache");
+      InMemoryModelStore store = new InMemoryModelStore("bench");
+      ModelPublisher publisher = ModelPublisher.builder(store).publishedBy("bench").build();
+      for (int i = 0; i < models; i++) {
+        publisher.promote(manyName(i), publisher.publish(manyName(i), linearPublication()).version().value(), null);
+      }
+      ModelRegistry.Builder builder = ModelRegistry.builder()
+          .store(store)
+          .cacheDirectory(cache)
+          .polling(false)
+          .captureLeaseStacks(false)
+          .leaseWarningAfter(Duration.ZERO)
+          .discover(dev.modelregistry.ModelDiscovery.all());
+      if (maximumModels > 0) {
+        builder.maximumModels(maximumModels);
+      }
+      ModelRegistry registry = builder.build();
+      for (int i = 0; i < models; i++) {
+        registry.current(manyName(i));
+      }
+      return new Served(registry, cache);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The name of model {@code i} of {@link #serveMany}. */
+  static String manyName(int i) {
+    return String.format("m%05d", i);
+  }
+
   /** A registry and its cache folder; closing deletes the folder. */
   record Served(ModelRegistry registry, Path cache) implements AutoCloseable {
     @Override

@@ -34,6 +34,8 @@ class BenchmarksSmokeTest {
         .timeUnit(TimeUnit.MICROSECONDS)
         .resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
         .result(json.toString())
+        .param("models", "100") // ManyModelsBenchmark: 10,000 and 2,000 models take minutes to set up
+        .param("missModels", "50")
         .shouldFailOnError(true)
         .build();
     Collection<RunResult> results = new Runner(options).run();

@@ -44,6 +44,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
   private final Map<String, ModelController> controllers;
   private final Map<String, ExperimentController> experiments;
   private final @Nullable QualityMonitor quality;
+  private final @Nullable DiscoveredModels discovered;
+  private final @Nullable ChangeFeedPoller feed;
   private final @Nullable ScheduledExecutorService ownScheduler;
   private final @Nullable ExecutorService ownLoader;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -67,6 +69,26 @@ public final class DefaultModelRegistry implements ModelRegistry {
           model -> byName.containsKey(model) ? byName.get(model).handle : null));
     }
     this.experiments = java.util.Collections.unmodifiableMap(experimentsByName);
+    RegistryConfig config = ctx.config();
+    this.discovered = config.discovery() == null
+        ? null
+        : new DiscoveredModels(config.discovery(), ctx, pipeline, !config.changeFeed());
+    if (discovered != null) {
+      discovered.followEvictionsWith(name -> discoveredNow(name).handle);
+    }
+    this.feed = config.changeFeed() && config.polling() && ctx.store() != null
+        ? new ChangeFeedPoller(ctx, ctx.store(), this::loadedControllers)
+        : null;
+  }
+
+  /** The controllers of the declared models and of the discovered models loaded now. */
+  private List<ModelController> loadedControllers() {
+    List<ModelController> all = new ArrayList<>(controllers.values());
+    if (discovered != null) {
+      discovered.cleanUp(); // evictions and expirations due, on the poll's thread
+      all.addAll(discovered.all());
+    }
+    return all;
   }
 
   /** Builds, loads every declared model, and starts polling; closes what it started if that fails. */
@@ -108,8 +130,12 @@ public final class DefaultModelRegistry implements ModelRegistry {
       for (ExperimentController experiment : registry.experiments.values()) {
         ModelController.awaitQuietly(experiment.poll());
       }
-      for (ModelController controller : registry.controllers.values()) {
-        controller.startPolling();
+      if (registry.feed != null) {
+        registry.feed.start();
+      } else if (!config.changeFeed()) {
+        for (ModelController controller : registry.controllers.values()) {
+          controller.startPolling();
+        }
       }
       if (ctx.store() != null) {
         registry.experiments.values().forEach(ExperimentController::startPolling);
@@ -121,7 +147,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
       registry.close();
       throw e;
     }
-    log.info("model registry started: {} model(s) from {}{}; cache {}", registry.controllers.size(),
+    log.info("model registry started: {} model(s){} from {}{}; cache {}", registry.controllers.size(),
+        registry.discovered == null ? "" : " and " + registry.discovered + " on first use",
         config.store() == null ? "no store" : config.store().description(),
         config.fallback() == null ? "" : ", fallback " + config.fallback().description(), cache.root());
     return registry;
@@ -131,10 +158,16 @@ public final class DefaultModelRegistry implements ModelRegistry {
   public Model current(String name) {
     ModelController controller = controllers.get(name);
     if (controller == null) {
-      throw ModelNotFoundException.notDeclared(String.valueOf(name), controllers.keySet());
+      controller = discoveredNow(name);
     }
+    return served(controller);
+  }
+
+  /** The handle of a model whose controller exists, if a version of it is loaded. */
+  private Model served(ModelController controller) {
+    String name = controller.name;
     ModelHandle handle = controller.handle;
-    if (!handle.isLoaded()) {
+    if (!handle.isLoaded() && !handle.followsEviction()) {
       if (closed.get()) {
         throw new RegistryClosedException(name);
       }
@@ -145,6 +178,96 @@ public final class DefaultModelRegistry implements ModelRegistry {
     return handle;
   }
 
+  /** The controller of a discovered model, loading it first if needed, within the load timeout. */
+  private ModelController discoveredNow(String name) {
+    CompletableFuture<ModelController> future = discovered(name);
+    if (future.isDone() && !future.isCompletedExceptionally()) {
+      return future.join();
+    }
+    return await(name, withDeadline(name, future));
+  }
+
+  private CompletableFuture<ModelController> discovered(String name) {
+    if (discovered == null) {
+      throw ModelNotFoundException.notDeclared(String.valueOf(name), controllers.keySet());
+    }
+    if (name == null) {
+      throw new NullPointerException("name");
+    }
+    CompletableFuture<ModelController> future = discovered.get(name);
+    if (future == null) {
+      throw ModelNotFoundException.notServed(name, controllers.keySet(), discovered.toString());
+    }
+    return future;
+  }
+
+  /** {@code future}, failed with a timeout if it has not completed within the load timeout. */
+  private <T> CompletableFuture<T> withDeadline(String name, CompletableFuture<T> future) {
+    if (future.isDone()) {
+      return future;
+    }
+    CompletableFuture<T> bounded = new CompletableFuture<>();
+    Duration timeout = ctx.config().loadTimeout();
+    java.util.concurrent.ScheduledFuture<?> deadline;
+    try {
+      deadline = ctx.scheduler().schedule(
+          () -> bounded.completeExceptionally(ModelNotFoundException.notLoadedWithin(name, timeout)),
+          timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      deadline = null;
+    }
+    java.util.concurrent.ScheduledFuture<?> cancel = deadline;
+    future.whenComplete((value, error) -> {
+      if (cancel != null) {
+        cancel.cancel(false);
+      }
+      if (error != null) {
+        bounded.completeExceptionally(ModelController.unwrapped(error));
+      } else {
+        bounded.complete(value);
+      }
+    });
+    return bounded;
+  }
+
+  private static <T> T await(String name, CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ModelNotFoundException.notLoaded(name, "interrupted while waiting for its first load");
+    } catch (ExecutionException e) {
+      Throwable cause = ModelController.unwrapped(e.getCause());
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Model> currentAsync(String name) {
+    try {
+      ModelController controller = controllers.get(name);
+      if (controller != null) {
+        return CompletableFuture.completedFuture(served(controller));
+      }
+      return withDeadline(name, discovered(name)).thenApply(this::served);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public dev.modelregistry.LoadedModelsStats loadedModelsStats() {
+    return discovered == null
+        ? new dev.modelregistry.LoadedModelsStats(0, 0, 0, 0, Duration.ZERO, 0, 0, 0)
+        : discovered.stats();
+  }
+
   @Override
   public List<PredictionStats> predictionStats(String name) {
     return controller(name).predictionStats();
@@ -152,7 +275,14 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
   @Override
   public Set<String> models() {
-    return controllers.keySet();
+    if (discovered == null) {
+      return controllers.keySet();
+    }
+    Set<String> names = new java.util.LinkedHashSet<>(controllers.keySet());
+    for (ModelController controller : discovered.all()) {
+      names.add(controller.name);
+    }
+    return java.util.Collections.unmodifiableSet(names);
   }
 
   @Override
@@ -197,7 +327,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
   public void refresh() {
     requireOpen();
     List<CompletableFuture<Void>> loads = new ArrayList<>();
-    for (ModelController controller : controllers.values()) {
+    for (ModelController controller : loadedControllers()) {
       loads.add(controller.poll(true).load());
     }
     for (ExperimentController experiment : experiments.values()) {
@@ -219,7 +349,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
   /** The versions every model serves now, for the lease watchdog. */
   private List<LoadedVersion> liveVersions() {
     List<LoadedVersion> live = new ArrayList<>();
-    for (ModelController controller : controllers.values()) {
+    for (ModelController controller : loadedControllers()) {
       Routing routing = controller.handle.current();
       if (routing != null) {
         live.addAll(routing.versions());
@@ -231,7 +361,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
   @Override
   public ModelStatus pin(String name, String version) {
     requireOpen();
-    return controller(name).pin(VersionId.of(version));
+    VersionId id = VersionId.of(version);
+    ModelController controller = controllers.get(name);
+    return (controller != null ? controller : discoveredNow(name)).pin(id);
   }
 
   @Override
@@ -246,9 +378,15 @@ public final class DefaultModelRegistry implements ModelRegistry {
       return;
     }
     long deadline = System.nanoTime() + ctx.config().closeTimeout().toNanos();
+    if (feed != null) {
+      feed.stop();
+    }
     List<CompletableFuture<Void>> loads = new ArrayList<>();
     for (ModelController controller : controllers.values()) {
       loads.add(controller.close());
+    }
+    if (discovered != null) {
+      loads.addAll(discovered.close());
     }
     for (CompletableFuture<Void> load : loads) {
       try {
@@ -276,8 +414,18 @@ public final class DefaultModelRegistry implements ModelRegistry {
     log.info("model registry closed");
   }
 
+  /** The controller of a declared model, or of a discovered model loaded now. */
   private ModelController controller(String name) {
     ModelController controller = controllers.get(name);
+    if (controller == null && discovered != null && name != null) {
+      controller = discovered.loaded(name);
+      if (controller == null) {
+        throw !discovered.accepts(name)
+            ? ModelNotFoundException.notServed(name, controllers.keySet(), discovered.toString())
+            : ModelNotFoundException.notLoaded(name, "a discovered model is loaded the first time current(\"" + name
+                + "\") asks for it");
+      }
+    }
     if (controller == null) {
       throw ModelNotFoundException.notDeclared(String.valueOf(name), controllers.keySet());
     }

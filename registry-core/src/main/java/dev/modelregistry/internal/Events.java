@@ -97,6 +97,13 @@ final class Events {
     });
   }
 
+  void evicted(String model, String reason) {
+    post(model, () -> {
+      log.info("model {}: evicted ({}); it is loaded again when asked for", model, reason);
+      fire(l -> l.onEvicted(new RegistryEvent.Evicted(model, reason)));
+    });
+  }
+
   void polled(String model, PollResult result, Duration took, @Nullable Throwable failure) {
     post(model, () -> {
     if (failure != null) {

@@ -41,6 +41,12 @@ final class LoadedVersion {
    */
   @Nullable InputSampler sampler;
 
+  /**
+   * What the version weighs for a memory-bounded registry: the loader's estimate of the memory it holds, else
+   * the bytes of its files. Set by the version loader before the version is published; 0 when unknown.
+   */
+  long weightBytes;
+
   /** Whether calls are counted and sampled into {@link #stats}. */
   final boolean recordStats;
 

@@ -68,6 +68,7 @@ final class ModelController {
   private Resolver.@Nullable Desired loadingState;
   private final Map<Stuck, Instant> stuck = new LinkedHashMap<>();
   private boolean closed;
+  private volatile Runnable weightChanged = () -> {};
 
   ModelController(ModelSpec spec, RegistryContext ctx, LoadPipeline pipeline) {
     this.name = spec.name();
@@ -89,19 +90,52 @@ final class ModelController {
    * @throws ModelNotFoundException if the model is required, the registry fails fast, and no source had it
    */
   void start() {
-    List<String> attempts = new ArrayList<>();
-    StoreReader store = ctx.store();
-    if (store != null) {
-      String storeFailure = startFromStore(store);
-      if (storeFailure == null) {
-        return;
+    try {
+      startAsync(spec.required() && ctx.config().failFast()).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ModelNotFoundException.noSource(name, List.of("interrupted while loading it"));
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e.getCause());
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
       }
-      attempts.add("store " + store.store().description() + ": " + storeFailure);
-    } else {
-      attempts.add("store: none configured");
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
     }
-    String reason = attempts.get(0);
+  }
 
+  /**
+   * Loads the model from the first source that has it (see {@link #start()}), on the loader executor.
+   *
+   * @param failIfNotFound whether the future fails with {@link ModelNotFoundException} when no source had it;
+   *     else it completes normally, the model is not loaded, and polls retry
+   */
+  CompletableFuture<Void> startAsync(boolean failIfNotFound) {
+    List<String> attempts = java.util.Collections.synchronizedList(new ArrayList<>());
+    StoreReader store = ctx.store();
+    CompletableFuture<@Nullable String> fromStore = store != null
+        ? startFromStore(store)
+        : CompletableFuture.completedFuture("none configured");
+    return fromStore.thenCompose(storeFailure -> {
+      if (storeFailure == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      attempts.add(store != null ? "store " + store.store().description() + ": " + storeFailure : "store: none configured");
+      String reason = attempts.get(0);
+      return startFromCache(reason, attempts)
+          .thenCompose(done -> done ? CompletableFuture.completedFuture(true) : startFromBundle(reason, attempts))
+          .thenAccept(done -> {
+            if (!done) {
+              notFound(attempts, failIfNotFound);
+            }
+          });
+    });
+  }
+
+  private CompletableFuture<Boolean> startFromCache(String reason, List<String> attempts) {
     VersionId cachedVersion;
     synchronized (lock) {
       cachedVersion = pinned;
@@ -111,91 +145,156 @@ final class ModelController {
     }
     if (cachedVersion == null) {
       attempts.add("local cache " + ctx.cache().root() + ": no last good version recorded for " + name);
-    } else {
-      try {
-        LoadedVersion loaded = await(pipeline.fromCache(name, cachedVersion, () -> {}));
-        swapIn(loaded);
-        ctx.events().fellBack(name, ModelSource.CACHE, loaded.version.value(), reason);
-        return;
-      } catch (Throwable e) {
-        attempts.add("local cache " + ctx.cache().root() + ": " + message(e));
-      }
+      return CompletableFuture.completedFuture(false);
     }
+    return fellBack(pipeline.fromCache(name, cachedVersion, () -> {}), ModelSource.CACHE, reason, attempts,
+        "local cache " + ctx.cache().root());
+  }
 
+  private CompletableFuture<Boolean> startFromBundle(String reason, List<String> attempts) {
     StoreReader fallback = ctx.fallback();
     if (fallback == null) {
       attempts.add("bundled: no fallback configured");
-    } else {
-      try {
-        LoadedVersion loaded = await(pipeline.fromBundle(name, fallback, () -> {}));
-        swapIn(loaded);
-        ctx.events().fellBack(name, ModelSource.BUNDLED, loaded.version.value(), reason);
-        return;
-      } catch (Throwable e) {
-        attempts.add("bundled " + fallback.store().description() + ": " + message(e));
-      }
+      return CompletableFuture.completedFuture(false);
     }
+    return fellBack(pipeline.fromBundle(name, fallback, () -> {}), ModelSource.BUNDLED, reason, attempts,
+        "bundled " + fallback.store().description());
+  }
 
+  /** Swaps in what a fallback source loaded and reports it; or notes why it could not. */
+  private CompletableFuture<Boolean> fellBack(CompletableFuture<LoadedVersion> load, ModelSource source,
+      String reason, List<String> attempts, String sourceName) {
+    return load.handle((loaded, error) -> {
+      if (loaded == null) {
+        attempts.add(sourceName + ": " + message(unwrap(error)));
+        return false;
+      }
+      swapIn(loaded);
+      ctx.events().fellBack(name, source, loaded.version.value(), reason);
+      return true;
+    });
+  }
+
+  private void notFound(List<String> attempts, boolean fail) {
     ModelNotFoundException notFound = ModelNotFoundException.noSource(name, attempts);
     synchronized (lock) {
       lastFailure = new Failure(null, notFound.getMessage(), now());
     }
-    if (spec.required() && ctx.config().failFast()) {
+    if (fail) {
       throw notFound;
     }
     log.warn("{}; the registry starts without it and retries on every poll", notFound.getMessage());
   }
 
-  /** Loads from the store; returns null on success, else what went wrong. */
-  private @Nullable String startFromStore(StoreReader store) {
-    VersionId target;
+  /** Loads from the store; completes with null on success, else with what went wrong. */
+  private CompletableFuture<@Nullable String> startFromStore(StoreReader store) {
+    VersionId pin;
     synchronized (lock) {
-      target = pinned;
+      pin = pinned;
     }
-    try {
-      if (target == null) {
-        StoreReader.PointerRead read = await(ctx.tasks().submit(
-            "reading the pointer of model " + name, () -> store.readPointer(name, null), r -> {}, () -> {}));
-        synchronized (lock) {
-          lastSuccessfulPollAt = now();
-          pointerTag = read.tag();
-          if (read.pointer() == null) {
-            pointerProblem = read.malformed() != null;
-            String problem = read.malformed() != null
-                ? read.malformed()
-                : "no " + StorageFormat.POINTER + " at " + store.where(StorageFormat.pointerKey(name));
-            lastFailure = new Failure(null, problem, now());
-            return problem;
-          }
-          pointer = read.pointer();
-          pointerVersion = pointer.version();
-          target = pointerVersion;
-        }
-      }
-      swapIn(await(pipeline.fromStore(name, store, target, () -> {})));
-      Resolver.Desired desired;
-      synchronized (lock) {
-        desired = Resolver.resolve(pointer, pinned);
-      }
-      if (desired != null && (desired.canary() != null || desired.shadow() != null)) {
-        awaitQuietly(loadIfNeeded(true)); // the rollout's other arms, now that the stable version serves
-      }
-      return null;
-    } catch (Throwable e) {
-      if (target != null) {
-        synchronized (lock) {
-          noteLoadFailure(target, e);
-        }
-        ctx.events().loadFailed(name, target.value(), ModelSource.STORE, e, null);
-      } else {
+    CompletableFuture<Object> target = pin != null
+        ? CompletableFuture.completedFuture(pin)
+        : ctx.tasks().submit("reading the pointer of model " + name, () -> store.readPointer(name, null), r -> {},
+            () -> {}).thenApply(this::startingPointer);
+    CompletableFuture<@Nullable String> result = new CompletableFuture<>();
+    target.whenComplete((found, error) -> {
+      if (error != null) {
+        Throwable cause = unwrap(error);
         synchronized (lock) {
           consecutiveFailures++;
-          lastFailure = new Failure(null, "store unavailable: " + message(e), now());
+          lastFailure = new Failure(null, "store unavailable: " + message(cause), now());
         }
-        log.warn("model {}: the store could not be read at start: {}", name, message(e));
+        log.warn("model {}: the store could not be read at start: {}", name, message(cause));
+        result.complete(message(cause));
+      } else if (found instanceof String problem) {
+        result.complete(problem);
+      } else {
+        VersionId version = (VersionId) found;
+        pipeline.fromStore(name, store, version, () -> {})
+            .thenCompose(loaded -> {
+              swapIn(loaded);
+              Resolver.Desired desired;
+              synchronized (lock) {
+                desired = Resolver.resolve(pointer, pinned);
+              }
+              return desired != null && (desired.canary() != null || desired.shadow() != null)
+                  ? loadIfNeeded(true).handle((x, e) -> null) // the rollout's other arms, now the stable serves
+                  : CompletableFuture.completedFuture(null);
+            })
+            .whenComplete((x, loadError) -> {
+              if (loadError == null) {
+                result.complete(null);
+                return;
+              }
+              Throwable cause = unwrap(loadError);
+              synchronized (lock) {
+                noteLoadFailure(version, cause);
+              }
+              ctx.events().loadFailed(name, version.value(), ModelSource.STORE, cause, null);
+              result.complete(message(cause));
+            });
       }
-      return message(e);
+    });
+    return result;
+  }
+
+  /** Records the pointer read at start; returns the version it names, or what is wrong with it. */
+  private Object startingPointer(StoreReader.PointerRead read) {
+    synchronized (lock) {
+      lastSuccessfulPollAt = now();
+      pointerTag = read.tag();
+      if (read.pointer() == null) {
+        pointerProblem = read.malformed() != null;
+        StoreReader store = java.util.Objects.requireNonNull(ctx.store());
+        String problem = read.malformed() != null
+            ? read.malformed()
+            : "no " + StorageFormat.POINTER + " at " + store.where(StorageFormat.pointerKey(name));
+        lastFailure = new Failure(null, problem, now());
+        return problem;
+      }
+      pointer = read.pointer();
+      pointerVersion = pointer.version();
+      return pointerVersion;
     }
+  }
+
+  // ------------------------------------------------------------------ for the set of discovered models
+
+  /** Runs {@code action} (outside any lock) after each change of what the model weighs or whether it is pinned. */
+  void onWeightChange(Runnable action) {
+    this.weightChanged = action;
+  }
+
+  /** The sequence of the pointer last read, 0 when it had none, -1 when no pointer was read. */
+  long pointerSequence() {
+    synchronized (lock) {
+      return pointer == null ? -1 : pointer.sequence();
+    }
+  }
+
+  /** Whether the last poll or load failed, or nothing is loaded: the change feed polls such a model anyway. */
+  boolean needsPoll() {
+    synchronized (lock) {
+      return pointerProblem || lastPoll == PollResult.FAILED || consecutiveFailures > 0 || !handle.isLoaded();
+    }
+  }
+
+  boolean isPinned() {
+    synchronized (lock) {
+      return pinned != null;
+    }
+  }
+
+  /** What the versions served now weigh, in bytes. */
+  long weightBytes() {
+    Routing routing = handle.current();
+    long bytes = 0;
+    if (routing != null) {
+      for (LoadedVersion v : routing.versions()) {
+        bytes += v.weightBytes;
+      }
+    }
+    return bytes;
   }
 
   // ------------------------------------------------------------------ polling
@@ -598,6 +697,7 @@ final class ModelController {
     if (stable.source == ModelSource.STORE) {
       ctx.cache().recordLastGood(name, stable.version);
     }
+    weightChanged.run();
     return true;
   }
 
@@ -664,6 +764,7 @@ final class ModelController {
       throw new ModelLoadException(name, version.value(), "could not be pinned: " + why);
     }
     log.info("model {}: pinned to {}; the store's pointer is ignored until unpinned", name, version);
+    weightChanged.run();
     return status();
   }
 
@@ -676,6 +777,7 @@ final class ModelController {
       pinned = null;
     }
     log.info("model {}: unpinned; following the store's pointer again", name);
+    weightChanged.run();
     awaitQuietly(poll(true).load());
     return status();
   }
@@ -807,6 +909,12 @@ final class ModelController {
     } catch (ExecutionException e) {
       log.debug("load ended with {}", e.getCause().toString());
     }
+  }
+
+  /** The failure inside the completion wrappers of a future's failure. */
+  static Throwable unwrapped(Throwable error) {
+    Throwable e = unwrap(error);
+    return e == null ? error : e;
   }
 
   private static @Nullable Throwable unwrap(@Nullable Throwable error) {

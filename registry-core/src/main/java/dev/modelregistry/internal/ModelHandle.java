@@ -12,6 +12,7 @@ import dev.modelregistry.RegistryClosedException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,12 @@ final class ModelHandle implements Model {
   private volatile @Nullable Routing routing;
 
   private volatile boolean closed;
+
+  /**
+   * For a discovered model: the handle serving it now, loading it again if it was evicted. A handle kept by a
+   * caller thus outlives the eviction of its model. Null for declared models.
+   */
+  private volatile @Nullable Function<String, ModelHandle> successor;
 
   ModelHandle(String name, Retirement retirement, ShadowRunner shadows) {
     this.name = name;
@@ -243,9 +250,42 @@ final class ModelHandle implements Model {
   private Routing routing() {
     Routing r = routing;
     if (r == null) {
-      throw unavailable();
+      return successorRouting();
     }
     return r;
+  }
+
+  /** How many times a call on an evicted handle loads the model again before it gives up. */
+  private static final int REVIVALS = 8;
+
+  /**
+   * The routing of the handle that serves this evicted model now. A model loaded again may be evicted again at
+   * once when the bound is tight (W-TinyLFU admits a newcomer only once it is asked for more often than what it
+   * would evict, and every ask counts), so this tries a few times.
+   */
+  private Routing successorRouting() {
+    Function<String, ModelHandle> next = successor;
+    if (next == null || !closed) {
+      throw unavailable();
+    }
+    for (int i = 0; i < REVIVALS; i++) {
+      ModelHandle handle = next.apply(name);
+      Routing r = handle.routing;
+      if (r != null) {
+        return r;
+      }
+    }
+    throw unavailable();
+  }
+
+  /** Whether calls on this handle go on to a successor, its model having been evicted. */
+  boolean followsEviction() {
+    return closed && successor != null;
+  }
+
+  /** Makes calls on this handle, once its model is evicted, go to the handle {@code successor} gives. */
+  void followEviction(Function<String, ModelHandle> successor) {
+    this.successor = successor;
   }
 
   /** The stable version, or null when nothing is loaded. */

@@ -1,5 +1,6 @@
 package dev.modelregistry.internal;
 
+import dev.modelregistry.ModelDiscovery;
 import dev.modelregistry.ModelSpec;
 import dev.modelregistry.RegistryListener;
 import dev.modelregistry.Ticker;
@@ -44,7 +45,13 @@ public record RegistryConfig(
     int shadowQueueCapacity,
     java.util.Map<String, dev.modelregistry.QualityPolicy> quality,
     dev.modelregistry.@Nullable ModelPublisher qualityPublisher,
-    Duration qualityInterval) {
+    Duration qualityInterval,
+    @Nullable ModelDiscovery discovery,
+    long maximumWeightBytes,
+    long maximumModels,
+    @Nullable Duration expireAfterAccess,
+    boolean changeFeed,
+    int fullScanEvery) {
 
   /** Copies the lists. */
   public RegistryConfig {

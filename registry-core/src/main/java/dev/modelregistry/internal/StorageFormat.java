@@ -42,6 +42,10 @@ public final class StorageFormat {
   public static final String HISTORY = "history";
   /** The root folder of experiments: a name starting with {@code _} is never a model's. */
   public static final String EXPERIMENTS = "_experiments";
+  /** The change feed at the store root: a name starting with {@code _} is never a model's. */
+  public static final String CHANGES = "_changes.json";
+  /** The most entries the change feed may list, models and experiments together. */
+  static final int MAX_CHANGES_ENTRIES = 1_000_000;
 
   private StorageFormat() {}
 
@@ -167,6 +171,75 @@ public final class StorageFormat {
     } catch (IllegalArgumentException e) {
       return 0;
     }
+  }
+
+  // ---------------------------------------------------------------- change feed
+
+  /**
+   * Parses {@code _changes.json}: {@code {"format": 1, "generation": 42, "models": {"dish_a": 3}, "experiments":
+   * {"rec": 2}}}. It is written by any publisher, so it is read as hostile: the generation and every sequence
+   * must be whole numbers from 0 to 2^63-1, every name a valid model name, at most {@value
+   * #MAX_CHANGES_ENTRIES} entries; anything else refuses the whole file.
+   */
+  public static Changes parseChanges(byte[] content) {
+    String what = CHANGES;
+    ObjectNode node = Json.object(what, content);
+    JsonNode format = node.get("format");
+    if (format != null && !(format.isIntegralNumber() && format.asLong() == 1)) {
+      throw new IllegalArgumentException(what + ": \"format\" must be 1 but is " + Json.describe(format)
+          + "; written by a newer publisher?");
+    }
+    long generation = wholeNumber(what, "generation", node.get("generation"));
+    Map<String, Long> models = sequences(what, "models", node.get("models"));
+    Map<String, Long> experiments = sequences(what, "experiments", node.get("experiments"));
+    if (models.size() + experiments.size() > MAX_CHANGES_ENTRIES) {
+      throw new IllegalArgumentException(what + " lists " + (models.size() + experiments.size())
+          + " entries, more than the " + MAX_CHANGES_ENTRIES + " allowed");
+    }
+    return new Changes(generation, models, experiments);
+  }
+
+  /** Serializes {@code _changes.json}; {@code at} is when, for people reading it. */
+  public static byte[] writeChanges(Changes changes, String at) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("format", 1);
+    node.put("generation", changes.generation());
+    node.put("updated_at", at);
+    ObjectNode models = node.putObject("models");
+    new java.util.TreeMap<>(changes.models()).forEach(models::put);
+    ObjectNode experiments = node.putObject("experiments");
+    new java.util.TreeMap<>(changes.experiments()).forEach(experiments::put);
+    return Json.bytes(node);
+  }
+
+  private static long wholeNumber(String what, String field, @Nullable JsonNode node) {
+    if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+      throw new IllegalArgumentException(what + ": \"" + field + "\" must be a whole number from 0 to "
+          + Long.MAX_VALUE + " but is " + (node == null ? "missing" : Json.describe(node)));
+    }
+    return node.asLong();
+  }
+
+  private static Map<String, Long> sequences(String what, String field, @Nullable JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(what + ": \"" + field + "\" must be an object but is " + Json.describe(node));
+    }
+    if (node.size() > MAX_CHANGES_ENTRIES) {
+      throw new IllegalArgumentException(what + ": \"" + field + "\" has " + node.size() + " entries, more than the "
+          + MAX_CHANGES_ENTRIES + " allowed");
+    }
+    Map<String, Long> sequences = new java.util.HashMap<>();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      if (!Names.isModelName(e.getKey())) {
+        throw new IllegalArgumentException(what + ": " + Names.quote(e.getKey()) + " in \"" + field
+            + "\" is not a valid name");
+      }
+      sequences.put(e.getKey(), wholeNumber(what, field + "." + e.getKey(), e.getValue()));
+    }
+    return sequences;
   }
 
   // ---------------------------------------------------------------- pointer

@@ -44,6 +44,11 @@ final class TimedTasks {
     return ticker;
   }
 
+  /** The loader executor the tasks run on. */
+  Executor executor() {
+    return executor;
+  }
+
   /**
    * Runs {@code task} on the loader executor.
    *

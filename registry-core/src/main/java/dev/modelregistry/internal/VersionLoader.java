@@ -108,6 +108,7 @@ final class VersionLoader {
       LoadedVersion loaded = new LoadedVersion(model, cached.version(), source, predictor,
           cached.features(), cached.metrics(), cached.manifest(), cached.directory(), Instant.now(clock),
           recordStats);
+      loaded.weightBytes = weight(predictor, cached);
       warmUp(artifacts, predictor, loaded.width());
       ok = true;
       return loaded;
@@ -184,5 +185,23 @@ final class VersionLoader {
     } catch (RuntimeException e) {
       log.warn("model {} {}: closing the rejected model threw", model, version, e);
     }
+  }
+
+  /** The loader's estimate of the model's memory, else the bytes of its files. */
+  private static long weight(Predictor predictor, LocalCache.CachedVersion cached) {
+    java.util.OptionalLong estimate;
+    try {
+      estimate = predictor.memoryBytes();
+    } catch (RuntimeException e) {
+      estimate = java.util.OptionalLong.empty();
+    }
+    if (estimate.isPresent() && estimate.getAsLong() >= 0) {
+      return estimate.getAsLong();
+    }
+    long bytes = 0;
+    for (dev.modelregistry.Manifest.FileEntry entry : cached.entries()) {
+      bytes += Math.max(0, entry.size());
+    }
+    return bytes;
   }
 }

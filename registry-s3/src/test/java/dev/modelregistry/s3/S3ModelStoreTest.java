@@ -38,7 +38,9 @@ class S3ModelStoreTest extends S3BedCase {
 
     List<String> keys = bed.direct.listObjectsV2(b -> b.bucket(BUCKET)).contents().stream()
         .map(o -> o.key()).toList();
-    assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(key).startsWith("ml/models/m/"));
+    assertThat(keys).contains("ml/models/_changes.json"); // the change feed, at the root
+    assertThat(keys).isNotEmpty().filteredOn(key -> !key.equals("ml/models/_changes.json"))
+        .allSatisfy(key -> assertThat(key).startsWith("ml/models/m/"));
     assertThat(keys).contains("ml/models/m/latest.json", "ml/models/m/v1/manifest.json",
         "ml/models/m/history/000000000001.json");
   }

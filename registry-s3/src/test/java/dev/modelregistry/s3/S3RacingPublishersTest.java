@@ -104,6 +104,9 @@ class S3RacingPublishersTest {
     assertThat(versionsPerKey).as("the pointer is written once per move")
         .containsEntry("models/t20_win_predictor/latest.json", (long) 2 * EACH);
     versionsPerKey.remove("models/t20_win_predictor/latest.json");
+    assertThat(versionsPerKey).as("the change feed is written once per move, by compare-and-set too")
+        .containsEntry("models/_changes.json", (long) 2 * EACH);
+    versionsPerKey.remove("models/_changes.json");
     assertThat(versionsPerKey).as("every other object written once").allSatisfy((key, count) ->
         assertThat(count).as(key).isEqualTo(1));
     assertThat(versionsPerKey.keySet().stream().filter(k -> k.contains("/history/"))).hasSize(2 * EACH);

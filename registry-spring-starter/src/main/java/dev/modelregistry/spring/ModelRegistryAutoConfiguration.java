@@ -1,6 +1,7 @@
 package dev.modelregistry.spring;
 
 import dev.modelregistry.ClasspathModelStore;
+import dev.modelregistry.ModelDiscovery;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelSpec;
 import dev.modelregistry.RegistryListener;
@@ -86,9 +87,37 @@ public class ModelRegistryAutoConfiguration {
       }
       builder.model(spec);
     }
+    if (properties.getLoadTimeout() != null) {
+      builder.loadTimeout(properties.getLoadTimeout());
+    }
+    discovery(properties, builder);
     listeners.orderedStream().forEach(builder::listener);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     return builder.build();
+  }
+
+  private static void discovery(ModelRegistryProperties properties, ModelRegistry.Builder builder) {
+    ModelRegistryProperties.Discovery discovery = properties.getDiscovery();
+    if (discovery.isEnabled()) {
+      builder.discover(discovery.getPrefix().isEmpty()
+          ? ModelDiscovery.all()
+          : ModelDiscovery.prefix(discovery.getPrefix()));
+      if (discovery.getMaximumWeight() != null) {
+        builder.maximumWeightBytes(discovery.getMaximumWeight().toBytes());
+      }
+      if (discovery.getMaximumModels() != null) {
+        builder.maximumModels(discovery.getMaximumModels());
+      }
+      if (discovery.getExpireAfterAccess() != null) {
+        builder.expireAfterAccess(discovery.getExpireAfterAccess());
+      }
+    }
+    if (properties.getChangeFeed() != null) {
+      builder.changeFeed(properties.getChangeFeed());
+    }
+    if (properties.getFullScanEvery() != null) {
+      builder.fullScanEvery(properties.getFullScanEvery());
+    }
   }
 
   /** Keeps readiness refused while a required model is missing. */

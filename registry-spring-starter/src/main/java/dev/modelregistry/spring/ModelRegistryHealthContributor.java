@@ -1,17 +1,20 @@
 package dev.modelregistry.spring;
 
+import dev.modelregistry.ModelNotFoundException;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.ModelStatus;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * One health indicator per declared model, under the component {@code models}. Thread-safe.
+ * One health indicator per model served (declared, or discovered and loaded now), under the component {@code
+ * models}. Thread-safe.
  *
  * <ul>
  *   <li>UP: a version is loaded. A model serving an older version because the newer one failed, or whose
@@ -25,12 +28,33 @@ final class ModelRegistryHealthContributor {
 
   private ModelRegistryHealthContributor() {}
 
+  /**
+   * The indicators of the models the registry serves now: its declared models, and the discovered models
+   * loaded now, each added when it loads and gone when it is evicted.
+   */
   static CompositeHealthContributor of(ModelRegistry registry, Clock clock) {
-    Map<String, HealthContributor> indicators = new LinkedHashMap<>();
-    for (String model : registry.models()) {
-      indicators.put(model, (HealthIndicator) () -> health(registry, model, clock));
-    }
-    return CompositeHealthContributor.fromMap(indicators);
+    return new CompositeHealthContributor() {
+      @Override
+      public @Nullable HealthContributor getContributor(String name) {
+        return registry.models().contains(name) ? indicator(registry, name, clock) : null;
+      }
+
+      @Override
+      public Stream<HealthContributors.Entry> stream() {
+        return registry.models().stream()
+            .map(model -> new HealthContributors.Entry(model, indicator(registry, model, clock)));
+      }
+    };
+  }
+
+  private static HealthIndicator indicator(ModelRegistry registry, String model, Clock clock) {
+    return () -> {
+      try {
+        return health(registry, model, clock);
+      } catch (ModelNotFoundException e) {
+        return Health.unknown().withDetail("evicted", e.getMessage()).build(); // evicted since it was listed
+      }
+    };
   }
 
   /**

@@ -11,11 +11,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer metrics of the models (see {@link ModelRegistryMetrics} for the meters), when Micrometer is on
- * the classpath. The binder is also a registry listener, registered with the registry the starter builds.
+ * Micrometer metrics of the models (see {@link dev.modelregistry.micrometer.ModelRegistryMetrics} for the
+ * meters), when Micrometer and {@code registry-micrometer} are on the classpath. The binder is also a registry listener, registered with the registry the starter builds.
  */
 @AutoConfiguration(before = ModelRegistryAutoConfiguration.class)
-@ConditionalOnClass({MeterBinder.class, ModelRegistry.class})
+@ConditionalOnClass({MeterBinder.class, ModelRegistry.class, dev.modelregistry.micrometer.ModelRegistryMetrics.class})
 @ConditionalOnBooleanProperty(name = "model-registry.enabled", matchIfMissing = true)
 public class ModelRegistryMetricsAutoConfiguration {
 

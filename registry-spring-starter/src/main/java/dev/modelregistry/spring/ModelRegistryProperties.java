@@ -74,6 +74,111 @@ public class ModelRegistryProperties {
   /** The models actuator endpoint. */
   private final Endpoint endpoint = new Endpoint();
 
+  /** Models served without being declared: loaded on first use, bounded, evicted. */
+  private final Discovery discovery = new Discovery();
+
+  /**
+   * The deadline of one load and of one pointer read, and the longest a first use waits for its load; unset:
+   * 10 minutes.
+   */
+  private @Nullable Duration loadTimeout;
+
+  /**
+   * Whether polls read the store's change feed (_changes.json) and then only the pointers that changed. Unset:
+   * on when discovery is enabled.
+   */
+  private @Nullable Boolean changeFeed;
+
+  /** With the change feed, every how many polls every loaded model's pointer is read anyway; unset: 10. */
+  private @Nullable Integer fullScanEvery;
+
+  public Discovery getDiscovery() {
+    return discovery;
+  }
+
+  public @Nullable Duration getLoadTimeout() {
+    return loadTimeout;
+  }
+
+  public void setLoadTimeout(@Nullable Duration loadTimeout) {
+    this.loadTimeout = loadTimeout;
+  }
+
+  public @Nullable Boolean getChangeFeed() {
+    return changeFeed;
+  }
+
+  public void setChangeFeed(@Nullable Boolean changeFeed) {
+    this.changeFeed = changeFeed;
+  }
+
+  public @Nullable Integer getFullScanEvery() {
+    return fullScanEvery;
+  }
+
+  public void setFullScanEvery(@Nullable Integer fullScanEvery) {
+    this.fullScanEvery = fullScanEvery;
+  }
+
+  /** Discovery of models not declared under {@code model-registry.models}. */
+  public static class Discovery {
+
+    /** Whether to serve models that are not declared, loading each the first time it is asked for. */
+    private boolean enabled = false;
+
+    /** Serve only the models whose name starts with this prefix; empty: every model of the store. */
+    private String prefix = "";
+
+    /** The most memory the discovered models may weigh together (for example 2GB); unset: no bound. */
+    private @Nullable DataSize maximumWeight;
+
+    /** The most discovered models loaded at once; unset: no bound. */
+    private @Nullable Long maximumModels;
+
+    /** Evict a discovered model no call has asked for during this time; unset: never. */
+    private @Nullable Duration expireAfterAccess;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getPrefix() {
+      return prefix;
+    }
+
+    public void setPrefix(String prefix) {
+      this.prefix = prefix;
+    }
+
+    public @Nullable DataSize getMaximumWeight() {
+      return maximumWeight;
+    }
+
+    public void setMaximumWeight(@Nullable DataSize maximumWeight) {
+      this.maximumWeight = maximumWeight;
+    }
+
+    public @Nullable Long getMaximumModels() {
+      return maximumModels;
+    }
+
+    public void setMaximumModels(@Nullable Long maximumModels) {
+      this.maximumModels = maximumModels;
+    }
+
+    public @Nullable Duration getExpireAfterAccess() {
+      return expireAfterAccess;
+    }
+
+    public void setExpireAfterAccess(@Nullable Duration expireAfterAccess) {
+      this.expireAfterAccess = expireAfterAccess;
+    }
+  }
+
   public boolean isEnabled() {
     return enabled;
   }

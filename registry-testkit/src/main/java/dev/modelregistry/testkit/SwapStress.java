@@ -8,21 +8,15 @@ import dev.modelregistry.Model;
 import dev.modelregistry.ModelPublisher;
 import dev.modelregistry.ModelRegistry;
 import dev.modelregistry.Publication;
-import dev.modelregistry.spi.ModelArtifacts;
 import dev.modelregistry.spi.ModelLoader;
-import dev.modelregistry.spi.Predictor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -110,20 +104,30 @@ public final class SwapStress {
 
     /** The report as one line of JSON. */
     public String toJson() {
-      try {
-        return JsonMapper.builder().build().writeValueAsString(this);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      return writeJson(this);
     }
 
     /** Reads a report written by {@link #toJson()}. */
     public static Report fromJson(String json) {
-      try {
-        return JsonMapper.builder().build().readValue(json, Report.class);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("not a swap stress report: " + json, e);
-      }
+      return readJson(json, Report.class, "swap stress report");
+    }
+  }
+
+  /** {@code value} as one line of JSON. */
+  static String writeJson(Object value) {
+    try {
+      return JsonMapper.builder().build().writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A report written by {@link #writeJson}. */
+  static <T> T readJson(String json, Class<T> type, String what) {
+    try {
+      return JsonMapper.builder().build().readValue(json, type);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a " + what + ": " + json, e);
     }
   }
 
@@ -211,14 +215,8 @@ public final class SwapStress {
     int openAfterSwaps = loader.open();
     registry.close();
 
-    int once = 0;
-    int more = 0;
-    for (CountedPredictor p : loader.opened) {
-      once += p.closes.get() == 1 ? 1 : 0;
-      more += p.closes.get() > 1 ? 1 : 0;
-    }
     return new Report(predictions.sum(), batches.sum(), failures.sum(), firstFailure.get(), unexpected.sum(),
-        setup.swaps(), swapMillis, loader.opened.size(), once, more, openAfterSwaps, loader.open(), rss);
+        setup.swaps(), swapMillis, loader.opened.size(), loader.closedOnce(), loader.closedMoreThanOnce(), openAfterSwaps, loader.open(), rss);
   }
 
   /** The resident set size of this process in KiB, from {@code /proc/self/status}; -1 where unavailable. */
@@ -247,7 +245,8 @@ public final class SwapStress {
     return true;
   }
 
-  private static boolean matches(float[] out, float[] expected, double tolerance) {
+  /** Whether each output is within {@code tolerance} of the expected one. */
+  static boolean matches(float[] out, float[] expected, double tolerance) {
     if (out == null || out.length != expected.length) {
       return false;
     }
@@ -257,72 +256,5 @@ public final class SwapStress {
       }
     }
     return true;
-  }
-
-  /** Wraps a loader to count the models it opens and how often each is closed. */
-  private static final class CountingLoader implements ModelLoader {
-    final ModelLoader delegate;
-    final List<CountedPredictor> opened = new CopyOnWriteArrayList<>();
-
-    CountingLoader(ModelLoader delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String format() {
-      return delegate.format();
-    }
-
-    @Override
-    public Predictor load(ModelArtifacts artifacts) throws IOException {
-      CountedPredictor p = new CountedPredictor(delegate.load(artifacts));
-      opened.add(p);
-      return p;
-    }
-
-    @Override
-    public boolean recognizes(ModelArtifacts artifacts) {
-      return delegate.recognizes(artifacts);
-    }
-
-    int open() {
-      return (int) opened.stream().filter(p -> p.closes.get() == 0).count();
-    }
-  }
-
-  private static final class CountedPredictor implements Predictor {
-    final Predictor delegate;
-    final AtomicInteger closes = new AtomicInteger();
-
-    CountedPredictor(Predictor delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public float[] predict(float[] features) {
-      return delegate.predict(features);
-    }
-
-    @Override
-    public float[][] predict(float[][] rows) {
-      return delegate.predict(rows);
-    }
-
-    @Override
-    public OptionalInt inputWidth() {
-      return delegate.inputWidth();
-    }
-
-    @Override
-    public <T> Optional<T> unwrap(Class<T> type) {
-      return delegate.unwrap(type);
-    }
-
-    @Override
-    public void close() {
-      if (closes.incrementAndGet() == 1) {
-        delegate.close();
-      }
-    }
   }
 }
