@@ -62,7 +62,11 @@ import org.jspecify.annotations.Nullable;
  * model.registry.cache.hits}, {@code .misses}, {@code .loads}, {@code .load.failures}, {@code .evictions}
  * (counters), {@code model.registry.cache.load.time} (function timer), {@code model.registry.cache.weight}
  * (gauge, bytes) and {@code model.registry.cache.size} (gauge, models). Per experiment: {@code
- * model.registry.experiment.assignments} (counter, tagged {@code experiment} and {@code variant}).
+ * model.registry.experiment.assignments} (counter, tagged {@code experiment} and {@code variant}). Per model
+ * with a quality policy: {@code model.registry.quality.degraded} (gauge), {@code
+ * model.registry.quality.dropped} (counter), {@code model.registry.quality.changes} (counter, tagged {@code
+ * version}, {@code arm}, {@code state}) and {@code model.registry.input.drift} (counter, tagged {@code feature}
+ * and {@code level}).
  */
 public class ModelRegistryMetrics implements MeterBinder, RegistryListener {
 
@@ -102,6 +106,7 @@ public class ModelRegistryMetrics implements MeterBinder, RegistryListener {
     bindCache(registry, models);
     for (String model : models.models()) {
       registerModel(registry, models, model);
+      registerQuality(registry, models, model);
     }
     refreshExperiments(registry, models);
     refreshVersions(models);
@@ -238,6 +243,45 @@ public class ModelRegistryMetrics implements MeterBinder, RegistryListener {
       if (models != null) {
         refreshExperiments(registry, models); // variants appear as experiment files change
       }
+    }
+  }
+
+  /**
+   * Registers the quality meters of a model that has a quality policy: whether it is degraded (any arm
+   * breaching, or a feature at the PSI alarm), outcomes and samples dropped, and counters of the
+   * degradations and drift reports as they happen.
+   */
+  private void registerQuality(MeterRegistry registry, ModelRegistry models, String model) {
+    try {
+      models.quality(model);
+    } catch (IllegalArgumentException noPolicy) {
+      return;
+    }
+    Tags tags = Tags.of("model", model);
+    Gauge.builder("model.registry.quality.degraded", models, m -> m.quality(model).degraded() ? 1 : 0)
+        .tags(tags).description("1 while an arm breaches its quality thresholds or a feature is past the PSI alarm")
+        .register(registry);
+    FunctionCounter.builder("model.registry.quality.dropped", models, m -> m.quality(model).dropped())
+        .tags(tags).description("Outcomes and input samples dropped because the quality queue was full")
+        .register(registry);
+  }
+
+  @Override
+  public void onQualityChanged(RegistryEvent.QualityChanged event) {
+    MeterRegistry registry = meters;
+    if (registry != null) {
+      registry.counter("model.registry.quality.changes", "model", event.model(), "version",
+          event.quality().version(), "arm", event.quality().arm().name().toLowerCase(Locale.ROOT), "state",
+          event.quality().state().name().toLowerCase(Locale.ROOT)).increment();
+    }
+  }
+
+  @Override
+  public void onInputDrifted(RegistryEvent.InputDrifted event) {
+    MeterRegistry registry = meters;
+    if (registry != null) {
+      registry.counter("model.registry.input.drift", "model", event.model(), "feature", event.drift().feature(),
+          "level", event.drift().level().name().toLowerCase(Locale.ROOT)).increment();
     }
   }
 

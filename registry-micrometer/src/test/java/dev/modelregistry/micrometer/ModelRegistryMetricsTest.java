@@ -111,4 +111,24 @@ class ModelRegistryMetricsTest {
       assertThat(meters.find("model.registry.shadow.calls").tags("model", "rec").functionCounter()).isNull();
     }
   }
+
+  @Test
+  void qualityMeters() {
+    publisher.publish("win", Publication.builder().file("model.json", LinearModel.constant(0.9f, 2).toJson())
+        .metrics(java.util.Map.of("accuracy", 0.72)).build());
+    publisher.promote("win", "v1", null);
+    dev.modelregistry.testing.ManualScheduler scheduler = new dev.modelregistry.testing.ManualScheduler();
+    try (ModelRegistry registry = start(ModelRegistry.builder().model("win")
+        .ticker(scheduler.ticker()).scheduler(scheduler)
+        .quality("win", dev.modelregistry.QualityPolicy.defaults()))) {
+      assertThat(meters.get("model.registry.quality.degraded").tags("model", "win").gauge().value()).isZero();
+      for (int i = 0; i < 50; i++) {
+        registry.recordOutcome(dev.modelregistry.Outcome.of("win", "v1", new float[] {0.9f}, 0)); // always wrong
+      }
+      scheduler.advance(java.time.Duration.ofSeconds(1));
+      assertThat(meters.get("model.registry.quality.degraded").tags("model", "win").gauge().value()).isEqualTo(1);
+      assertThat(meters.get("model.registry.quality.changes")
+          .tags("model", "win", "version", "v1", "arm", "stable", "state", "degraded").counter().count()).isEqualTo(1);
+    }
+  }
 }
