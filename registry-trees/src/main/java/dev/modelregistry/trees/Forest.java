@@ -218,6 +218,21 @@ final class Forest {
   }
 
   /**
+   * The perfect layout only: the leaf number {@code tree} sends the row at {@code row[offset ..]} to, its
+   * values prepared as {@link #wide} keys.
+   */
+  int leaf(int tree, long[] row, int offset) {
+    long[] packed = this.packed;
+    int base = tree * internalPerTree;
+    int i = 0;
+    for (int d = depth; d > 0; d--) {
+      long split = packed[base + i];
+      i = 2 * i + (row[offset + (int) split] >= split ? 2 : 1);
+    }
+    return tree * leavesPerTree + i - internalPerTree;
+  }
+
+  /**
    * The leaf numbers of every tree for the prepared row at {@code row[offset ..]}, into {@code
    * out[outOffset .. outOffset + trees)}. The perfect layout descends four trees at once: their paths are
    * independent, so the processor overlaps four chains of dependent loads instead of waiting on one.
@@ -272,6 +287,95 @@ final class Forest {
   }
 
   /**
+   * The perfect layout only: {@code sum} plus, in tree order and in float, the value ({@code values} by
+   * leaf number) of the leaf each tree sends the prepared row at {@code row[0 ..]} to. Four trees descend
+   * at once, their chains of dependent loads overlapping, and their leaves are added as each four finish,
+   * so the float additions, which must stay in order, overlap the next descents.
+   */
+  float sum(long[] row, float[] values, float sum) {
+    long[] packed = this.packed;
+    int internal = internalPerTree;
+    int leavesPer = leavesPerTree;
+    int depth = this.depth;
+    int t = 0;
+    for (; t + 4 <= trees; t += 4) {
+      int b0 = t * internal;
+      int b1 = b0 + 1 * internal;
+      int b2 = b0 + 2 * internal;
+      int b3 = b0 + 3 * internal;
+      int i0 = 0;
+      int i1 = 0;
+      int i2 = 0;
+      int i3 = 0;
+      for (int d = depth; d > 0; d--) {
+        long s0 = packed[b0 + i0];
+        long s1 = packed[b1 + i1];
+        long s2 = packed[b2 + i2];
+        long s3 = packed[b3 + i3];
+        i0 = 2 * i0 + (row[(int) s0] >= s0 ? 2 : 1);
+        i1 = 2 * i1 + (row[(int) s1] >= s1 ? 2 : 1);
+        i2 = 2 * i2 + (row[(int) s2] >= s2 ? 2 : 1);
+        i3 = 2 * i3 + (row[(int) s3] >= s3 ? 2 : 1);
+      }
+      int leaf0 = t * leavesPer - internal;
+      sum += values[leaf0 + i0];
+      sum += values[leaf0 + 1 * leavesPer + i1];
+      sum += values[leaf0 + 2 * leavesPer + i2];
+      sum += values[leaf0 + 3 * leavesPer + i3];
+    }
+    for (; t < trees; t++) {
+      sum += values[leaf(t, row, 0)];
+    }
+    return sum;
+  }
+
+  /**
+   * The perfect layout only: for {@code count} prepared rows, row {@code r} at {@code rows[r * stride ..]},
+   * adds to {@code margins[r]} the value of the leaf each tree sends it to, tree by tree, so each row adds
+   * its leaves in tree order, in float, as {@link #sum(long[], float[], float)} does. Four rows descend one
+   * tree at once: the tree's splits stay in the first-level cache, and the four chains of loads, and the
+   * four rows' additions, overlap.
+   */
+  void sum(long[] rows, int stride, int count, float[] values, float[] margins) {
+    long[] packed = this.packed;
+    int internal = internalPerTree;
+    int leavesPer = leavesPerTree;
+    int depth = this.depth;
+    for (int t = 0; t < trees; t++) {
+      int base = t * internal;
+      int leaf0 = t * leavesPer - internal;
+      int r = 0;
+      for (; r + 4 <= count; r += 4) {
+        int o0 = r * stride;
+        int o1 = o0 + 1 * stride;
+        int o2 = o0 + 2 * stride;
+        int o3 = o0 + 3 * stride;
+        int i0 = 0;
+        int i1 = 0;
+        int i2 = 0;
+        int i3 = 0;
+        for (int d = depth; d > 0; d--) {
+          long s0 = packed[base + i0];
+          long s1 = packed[base + i1];
+          long s2 = packed[base + i2];
+          long s3 = packed[base + i3];
+          i0 = 2 * i0 + (rows[o0 + (int) s0] >= s0 ? 2 : 1);
+          i1 = 2 * i1 + (rows[o1 + (int) s1] >= s1 ? 2 : 1);
+          i2 = 2 * i2 + (rows[o2 + (int) s2] >= s2 ? 2 : 1);
+          i3 = 2 * i3 + (rows[o3 + (int) s3] >= s3 ? 2 : 1);
+        }
+        margins[r] += values[leaf0 + i0];
+        margins[r + 1] += values[leaf0 + i1];
+        margins[r + 2] += values[leaf0 + i2];
+        margins[r + 3] += values[leaf0 + i3];
+      }
+      for (; r < count; r++) {
+        margins[r] += values[leaf(t, rows, r * stride)];
+      }
+    }
+  }
+
+  /**
    * Four descents at once in the perfect layout, from the roots at split {@code b0 .. b3} with the prepared
    * rows at {@code o0 .. o3} (four trees of one row, or one tree of four rows): their chains of loads are
    * independent, so the processor overlaps them. Leaf {@code k} goes to {@code out[at + k * step]}, numbered
@@ -312,6 +416,15 @@ final class Forest {
   static int key(float f) {
     int bits = Float.floatToRawIntBits(f + 0.0f);
     return bits ^ ((bits >> 31) & 0x7fffffff);
+  }
+
+  /**
+   * A value's {@link #key} widened for the perfect layout's splits ({@code (long) thresholdKey << 32 |
+   * slot}): {@code wide(key) >= split} exactly when {@code key >= thresholdKey}, because the low half,
+   * all ones, is at least any slot. One comparison of longs then decides a split, without unpacking it.
+   */
+  static long wide(int key) {
+    return ((long) key << 32) | 0xffffffffL;
   }
 
   long memoryBytes() {

@@ -72,6 +72,27 @@ final class Slots {
     }
   }
 
+  /** As {@link #prepare}, each slot's key {@link Forest#wide widened}. */
+  void prepareWide(float[] row, float missing, long[] out, int offset) {
+    boolean custom = missing == missing;
+    int[] features = this.features;
+    if (nanRulesOnly && !custom) {
+      int[] missingKeys = this.missingKeys;
+      for (int i = 0; i < features.length; i++) {
+        float x = row[features[i]];
+        out[offset + i] = Forest.wide(x != x ? missingKeys[i] : Forest.key(x));
+      }
+      return;
+    }
+    for (int i = 0; i < features.length; i++) {
+      float x = row[features[i]];
+      if (custom && x == missing) {
+        x = Float.NaN;
+      }
+      out[offset + i] = Forest.wide(Forest.key(rules[i].apply(x)));
+    }
+  }
+
   long memoryBytes() {
     return 16L + 9L * features.length;
   }

@@ -18,6 +18,8 @@ abstract class TreePredictor implements Predictor {
   static final int BLOCK = 64;
 
   private static final ThreadLocal<int[]> KEYS = ThreadLocal.withInitial(() -> new int[256]);
+  private static final ThreadLocal<long[]> WIDE_KEYS = ThreadLocal.withInitial(() -> new long[256]);
+  private static final ThreadLocal<float[]> FLOAT_MARGINS = ThreadLocal.withInitial(() -> new float[BLOCK]);
   private static final ThreadLocal<double[]> MARGINS = ThreadLocal.withInitial(() -> new double[256]);
 
   final Forest forest;
@@ -27,9 +29,17 @@ abstract class TreePredictor implements Predictor {
   final int groups;
   final int[] treeGroup;
   final String description;
+  /** Whether rows are served by {@link #predictWide} (prepared as long keys for the perfect layout). */
+  private final boolean wide;
 
   TreePredictor(Forest forest, Slots slots, int width, float missing, int groups, int[] treeGroup,
       String description) {
+    this(forest, slots, width, missing, groups, treeGroup, description, false);
+  }
+
+  TreePredictor(Forest forest, Slots slots, int width, float missing, int groups, int[] treeGroup,
+      String description, boolean wide) {
+    this.wide = wide && forest.isPerfect();
     this.forest = forest;
     this.slots = slots;
     this.width = width;
@@ -43,6 +53,11 @@ abstract class TreePredictor implements Predictor {
   public final float[] predict(float[] features) {
     checkWidth(features);
     int stride = slots.size();
+    if (wide) {
+      long[] keys = wideKeys(stride);
+      slots.prepareWide(features, missing, keys, 0);
+      return predictWide(keys);
+    }
     int[] scratch = keys(stride + forest.trees());
     slots.prepare(features, missing, scratch, 0);
     forest.leaves(scratch, 0, scratch, stride);
@@ -54,6 +69,19 @@ abstract class TreePredictor implements Predictor {
     float[][] out = new float[rows.length][];
     int stride = slots.size();
     int trees = forest.trees();
+    if (wide) {
+      long[] keys = wideKeys(BLOCK * stride);
+      for (int start = 0; start < rows.length; start += BLOCK) {
+        int count = Math.min(BLOCK, rows.length - start);
+        for (int r = 0; r < count; r++) {
+          float[] row = rows[start + r];
+          checkWidth(row);
+          slots.prepareWide(row, missing, keys, r * stride);
+        }
+        predictWide(keys, stride, count, out, start);
+      }
+      return out;
+    }
     int[] scratch = keys(BLOCK * (stride + trees));
     int leavesAt = BLOCK * stride;
     for (int start = 0; start < rows.length; start += BLOCK) {
@@ -69,6 +97,22 @@ abstract class TreePredictor implements Predictor {
       }
     }
     return out;
+  }
+
+  /**
+   * One row, prepared as {@link Forest#wide} keys at {@code keys[0 ..]}: only called when the subclass
+   * passed {@code wide}, and then in place of {@link #predictOne}.
+   */
+  float[] predictWide(long[] keys) {
+    throw new UnsupportedOperationException();
+  }
+
+  /**
+   * {@code count} rows (at most {@value #BLOCK}), prepared as {@link Forest#wide} keys at {@code keys[r *
+   * stride ..]}, into {@code out[outAt + r]}: only called when the subclass passed {@code wide}.
+   */
+  void predictWide(long[] keys, int stride, int count, float[][] out, int outAt) {
+    throw new UnsupportedOperationException();
   }
 
   /** One row, whose trees' leaf numbers are at {@code leaves[at ..]}, in tree order. */
@@ -96,6 +140,25 @@ abstract class TreePredictor implements Predictor {
     if (row.length < width) {
       throw new IllegalArgumentException("the model reads " + width + " features but the row has " + row.length);
     }
+  }
+
+  /** This thread's scratch array of floats, of at least {@code size}. */
+  static float[] floatMargins(int size) {
+    float[] margins = FLOAT_MARGINS.get();
+    if (margins.length < size) {
+      margins = new float[Math.max(size, margins.length * 2)];
+      FLOAT_MARGINS.set(margins);
+    }
+    return margins;
+  }
+
+  private static long[] wideKeys(int size) {
+    long[] keys = WIDE_KEYS.get();
+    if (keys.length < size) {
+      keys = new long[Math.max(size, keys.length * 2)];
+      WIDE_KEYS.set(keys);
+    }
+    return keys;
   }
 
   /** This thread's scratch array of doubles, of at least {@code size}. */

@@ -66,6 +66,14 @@ class XGBoostParityTest {
       }
       Parity one = Parity.compare(expected, single);
       assertThat(one.exact()).as("%s %s single rows: %s", objective, format, one).isEqualTo(one.values());
+      float[][] chunked = new float[ROWS][];
+      for (int start = 0, size = 1; start < ROWS; start += size, size = size % 71 + 1) {
+        float[][] part = ours.predict(java.util.Arrays.copyOfRange(rows, start, Math.min(ROWS, start + size)));
+        System.arraycopy(part, 0, chunked, start, part.length);
+      }
+      Parity chunks = Parity.compare(expected, chunked);
+      assertThat(chunks.exact()).as("%s %s batches of 1 to 71 rows: %s", objective, format, chunks)
+          .isEqualTo(chunks.values());
     }
     Predictor nodes = TreeEnsembles.xgboost("model.ubj", booster.toByteArray("ubj"), Float.NaN,
         TreeEnsembles.Layout.NODES);
