@@ -34,8 +34,23 @@ final class Buckets {
     int h1 = prefix.h1;
     int k1 = prefix.k1;
     int n = prefix.length;
-    for (int i = 0, len = unit.length(); i < len; i++) {
-      char c = unit.charAt(i);
+    int len = unit.length();
+    int i = 0;
+    // Fast path: whole blocks of four ASCII characters once the byte count is aligned to a block.
+    while (i < len) {
+      if ((n & 3) == 0 && i + 4 <= len) {
+        char c0 = unit.charAt(i);
+        char c1 = unit.charAt(i + 1);
+        char c2 = unit.charAt(i + 2);
+        char c3 = unit.charAt(i + 3);
+        if ((c0 | c1 | c2 | c3) < 0x80) {
+          h1 = block(h1, c0 | c1 << 8 | c2 << 16 | c3 << 24);
+          n += 4;
+          i += 4;
+          continue;
+        }
+      }
+      char c = unit.charAt(i++);
       if (c < 0x80) {
         k1 |= c << ((n & 3) << 3);
         if ((++n & 3) == 0) {
@@ -45,17 +60,13 @@ final class Buckets {
         continue;
       }
       int cp = c;
-      if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(unit.charAt(i + 1))) {
-        cp = Character.toCodePoint(c, unit.charAt(++i));
+      if (Character.isHighSurrogate(c) && i < len && Character.isLowSurrogate(unit.charAt(i))) {
+        cp = Character.toCodePoint(c, unit.charAt(i++));
       } else if (Character.isSurrogate(c)) {
         cp = '?'; // an unpaired surrogate encodes as '?', as String.getBytes(UTF_8) does
       }
-      int bytes = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-      int lead = bytes == 2 ? 0xc0 | (cp >> 6) : bytes == 3 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);
-      if (cp < 0x80) {
-        bytes = 1;
-        lead = cp;
-      }
+      int bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      int lead = bytes == 1 ? cp : bytes == 2 ? 0xc0 | (cp >> 6) : bytes == 3 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);
       for (int b = 0; b < bytes; b++) {
         int value = b == 0 ? lead : 0x80 | ((cp >> (6 * (bytes - 1 - b))) & 0x3f);
         k1 |= (value & 0xff) << ((n & 3) << 3);
