@@ -31,12 +31,19 @@ import org.jspecify.annotations.Nullable;
  */
 public record ExperimentDefinition(String name, @Nullable String salt, boolean enabled, List<Variant> variants) {
 
+  /** The most variants an experiment may have. */
+  public static final int MAX_VARIANTS = 1000;
+
   /** Checks and copies. */
   public ExperimentDefinition {
     Names.requireModelName(name);
     variants = List.copyOf(variants);
     if (variants.isEmpty()) {
       throw new IllegalArgumentException("experiment " + name + " has no variants");
+    }
+    if (variants.size() > MAX_VARIANTS) {
+      throw new IllegalArgumentException("experiment " + name + " has " + variants.size() + " variants, more than the "
+          + MAX_VARIANTS + " this library accepts");
     }
     Set<String> names = new HashSet<>();
     long total = 0;

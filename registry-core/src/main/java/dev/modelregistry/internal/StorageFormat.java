@@ -122,6 +122,10 @@ public final class StorageFormat {
       if (!(variants instanceof ArrayNode array)) {
         throw new IllegalArgumentException("\"variants\" must be an array of {\"name\", \"model\", \"weight\"}");
       }
+      if (array.size() > dev.modelregistry.ExperimentDefinition.MAX_VARIANTS) {
+        throw new IllegalArgumentException("\"variants\" lists " + array.size() + " variants, more than the "
+            + dev.modelregistry.ExperimentDefinition.MAX_VARIANTS + " this library accepts");
+      }
       List<dev.modelregistry.ExperimentDefinition.Variant> list = new ArrayList<>();
       for (JsonNode v : array) {
         if (!(v instanceof ObjectNode variant)) {

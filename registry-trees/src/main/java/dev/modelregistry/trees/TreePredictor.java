@@ -104,7 +104,7 @@ abstract class TreePredictor implements Predictor {
    * passed {@code wide}, and then in place of {@link #predictOne}.
    */
   float[] predictWide(long[] keys) {
-    throw new UnsupportedOperationException();
+    throw noWidePath();
   }
 
   /**
@@ -112,7 +112,13 @@ abstract class TreePredictor implements Predictor {
    * stride ..]}, into {@code out[outAt + r]}: only called when the subclass passed {@code wide}.
    */
   void predictWide(long[] keys, int stride, int count, float[][] out, int outAt) {
-    throw new UnsupportedOperationException();
+    throw noWidePath();
+  }
+
+  /** A subclass asked for wide keys ({@code wide = true}) without evaluating them: a bug in this package. */
+  private IllegalStateException noWidePath() {
+    return new IllegalStateException(getClass().getSimpleName() + " was built to serve rows as wide keys but does"
+        + " not override predictWide; " + description);
   }
 
   /** One row, whose trees' leaf numbers are at {@code leaves[at ..]}, in tree order. */
