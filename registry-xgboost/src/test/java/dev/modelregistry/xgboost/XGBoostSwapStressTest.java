@@ -41,7 +41,8 @@ class XGBoostSwapStressTest {
     assertThat(report.openAfterClose()).isZero();
     // RSS is sampled every 100 swaps. Boosters like these leaked one per swap add about 12.8 MB per 100 swaps
     // (measured by loading and keeping 500 of them); the median growth over the second half, robust to one
-    // allocator step, must stay well under that.
+    // allocator step, must stay well under that (under a third). The child's heap is committed and touched up
+    // front, so the Java heap growing into its maximum does not show as RSS growth.
     List<Long> rss = report.rssKb();
     List<Long> growth = new ArrayList<>();
     for (int i = rss.size() / 2 + 1; i < rss.size(); i++) {
@@ -51,7 +52,7 @@ class XGBoostSwapStressTest {
     long median = growth.get(growth.size() / 2);
     System.out.println("RSS KiB every 100 swaps: " + rss + "; median growth per 100 swaps, second half: " + median);
     assertThat(median).as("median RSS growth per 100 swaps over the second half, KiB (samples %s)", rss)
-        .isLessThan(2 * 1024);
+        .isLessThan(4 * 1024);
   }
 
   @Test
@@ -68,7 +69,7 @@ class XGBoostSwapStressTest {
 
   private static SwapStress.Report runForked(int swaps) throws Exception {
     Path work = Files.createTempDirectory("xgb-stress");
-    ForkedJvm.Result result = ForkedJvm.run(StressMain.class, List.of("-Xmx512m"),
+    ForkedJvm.Result result = ForkedJvm.run(StressMain.class, List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch"),
         List.of(Integer.toString(swaps), work.toString()), Duration.ofMinutes(5));
     System.out.println(result.output());
     assertThat(result.exitCode()).as("child JVM exit code (134/139: native crash); output:%n%s", result.output())
