@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One XGBoost model (binary:logistic, 100 trees of depth 6, 12 features) evaluated by each implementation,
- * one row and a batch of 256 rows per call: the pure-Java evaluator in its two layouts, a hand-written flat
- * baseline, h2o's xgboost-predictor, and xgboost4j. Time per call; divide the batch figure by 256 for a row.
+ * one row and a batch of 256 rows per call: the pure-Java evaluator in its two layouts, QuickScorer's
+ * bit vectors, a hand-written flat baseline, h2o's xgboost-predictor, and xgboost4j. Time per call; divide the batch figure by 256 for a row.
  *
  * <p>Single-row calls cycle through {@value #DISTINCT} different rows: one row predicted again and again
  * would let the processor learn its path through every tree, flattering code that branches on the data.
@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class TreesBenchmark {
 
-  @Param({"trees", "treesNodes", "flat", "h2o", "xgboost4j"})
+  @Param({"trees", "treesNodes", "quickscorer", "flat", "h2o", "xgboost4j"})
   public String impl;
 
   @Param({"1", "256"})
@@ -59,6 +59,7 @@ public class TreesBenchmark {
       case "trees" -> TreeEnsembles.xgboost("model.ubj", Fixtures.trainXgboost("ubj"), Float.NaN);
       case "treesNodes" -> TreeEnsembles.xgboost("model.ubj", Fixtures.trainXgboost("ubj"), Float.NaN,
           TreeEnsembles.Layout.NODES);
+      case "quickscorer" -> QuickScorer.of(Fixtures.trainXgboost("json"));
       case "flat" -> FlatBaseline.of(Fixtures.trainXgboost("json"));
       case "h2o" -> new H2oPredictor(Fixtures.trainXgboost("deprecated"));
       case "xgboost4j" -> Fixtures.loadDirect(new XGBoostModelLoader(XGBoostOptions.builder()

@@ -12,17 +12,26 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li><b>Perfect</b> (trees up to {@value #MAX_PERFECT_DEPTH} levels deep, padding costing at most
  *       {@value #MAX_PADDING}× the nodes): every tree is padded to a perfect binary tree of the ensemble's
- *       depth {@code D}, stored breadth-first, so the descent is {@code D} steps of {@code i = 2i + 1 +
- *       (x >= t)} with no child pointers. A leaf above depth {@code D} gets pass-through splits below it
- *       and its value copied to all the leaves it covers. Each split is one long (threshold key in the high
- *       half, slot in the low): one load and one bounds check per step.
+ *       depth {@code D}, stored breadth-first, tree after tree, so the descent is {@code D} steps of {@code
+ *       j = 2j - base + (x >= t ? 2 : 1)} on the split's index {@code j} in the whole array ({@code base}
+ *       being the tree's root), with no child pointers. A leaf above depth {@code D} gets pass-through
+ *       splits below it and its value copied to all the leaves it covers. Each split is one long
+ *       (threshold key in the high half, slot in the low) compared whole with the row's value prepared as
+ *       a {@link #wide} key: per step, two loads, two bounds checks, one comparison and the index
+ *       arithmetic.
  *   <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
  *       right), a child below zero being a leaf.
  * </ul>
  *
- * <p>Values and thresholds are compared as {@link #key}s, ints that order as the floats do. The perfect
- * layout turns each comparison into the next index ({@code 2i + (x >= t ? 2 : 1)}); the node layout picks
- * one of its two adjacent children with the sign bit of a subtraction.
+ * <p>Values and thresholds are compared as {@link #key}s, ints that order as the floats do (widened to
+ * longs for the perfect layout). Neither layout branches on the data: the perfect layout turns each
+ * comparison into the next index; the node layout picks one of its two adjacent children with the sign bit
+ * of a subtraction.
+ *
+ * <p>Measured and not kept (JMH, 100 trees of depth 6): two levels per step (a split kept beside its two
+ * children, compared at once), 8 descents at once instead of 4, rows blocked slot by slot, a descent
+ * unrolled for depth 6, and QuickScorer's bit vectors (in the benchmarks) were all slower or no faster:
+ * the descent is bound by the number of instructions per level, not by the latency of its loads.
  *
  * <p>Leaves are numbered {@code tree * leavesPerTree + i} (perfect) or in order of appearance (nodes); the
  * caller keeps their values in that order.
@@ -53,7 +62,7 @@ final class Forest {
     this.nodes = perfect ? new int[0] : nodes;
     this.packed = new long[perfect ? nodes.length / 2 : 0];
     for (int i = 0; i < packed.length; i++) {
-      packed[i] = ((long) nodes[2 * i + 1] << 32) | (nodes[2 * i] & 0xffffffffL);
+      packed[i] = ((long) nodes[2 * i + 1] << 32) | nodes[2 * i];
     }
     this.roots = roots;
     this.leafOrigin = leafOrigin;
@@ -92,7 +101,8 @@ final class Forest {
     long[] origin = new long[trees.size() * leaves];
     for (int t = 0; t < trees.size(); t++) {
       Tree tree = trees.get(t);
-      // position p of the perfect tree holds node src[p] of the real tree, or a pass-through under a leaf
+      // position p of the perfect tree (breadth-first) holds node src[p] of the real tree, or a
+      // pass-through under a leaf; its split goes to the pair slot(p) of the tree's block
       int[] src = new int[internal + leaves];
       src[0] = 0;
       for (int p = 0; p < internal + leaves; p++) {
@@ -194,20 +204,11 @@ final class Forest {
   }
 
   /**
-   * The leaf number {@code tree} sends the prepared row at {@code row[offset ..]} (values as {@link #key}s) to.
-   * Both layouts descend without a branch on the data: the comparison becomes the sign of a long difference.
+   * The node layout only: the leaf number {@code tree} sends the prepared row at {@code row[offset ..]}
+   * (values as {@link #key}s) to. The descent does not branch on the data: the comparison becomes the sign
+   * of a long difference, which picks one of the two adjacent children.
    */
   int leaf(int tree, int[] row, int offset) {
-    if (perfect) {
-      long[] packed = this.packed;
-      int base = tree * internalPerTree;
-      int i = 0;
-      for (int d = depth; d > 0; d--) {
-        long split = packed[base + i];
-        i = 2 * i + (row[offset + (int) split] >= (int) (split >> 32) ? 2 : 1);
-      }
-      return tree * leavesPerTree + i - internalPerTree;
-    }
     int[] nodes = this.nodes;
     int n = roots[tree];
     while (n >= 0) {
@@ -217,6 +218,23 @@ final class Forest {
     return ~n;
   }
 
+  /** The node layout only: the leaf numbers of every tree for the row at {@code row[offset ..]}. */
+  void leaves(int[] row, int offset, int[] out, int outOffset) {
+    for (int t = 0; t < trees; t++) {
+      out[outOffset + t] = leaf(t, row, offset);
+    }
+  }
+
+  /**
+   * The node layout only: the leaf numbers of every tree for {@code count} rows, row {@code r} at {@code
+   * rows[r * stride ..]}, its leaves into {@code out[outOffset + r * trees ..]}.
+   */
+  void leaves(int[] rows, int stride, int count, int[] out, int outOffset) {
+    for (int r = 0; r < count; r++) {
+      leaves(rows, r * stride, out, outOffset + r * trees);
+    }
+  }
+
   /**
    * The perfect layout only: the leaf number {@code tree} sends the row at {@code row[offset ..]} to, its
    * values prepared as {@link #wide} keys.
@@ -224,64 +242,50 @@ final class Forest {
   int leaf(int tree, long[] row, int offset) {
     long[] packed = this.packed;
     int base = tree * internalPerTree;
-    int i = 0;
+    int j = base;
     for (int d = depth; d > 0; d--) {
-      long split = packed[base + i];
-      i = 2 * i + (row[offset + (int) split] >= split ? 2 : 1);
+      long split = packed[j];
+      j = 2 * j - base + (row[offset + (int) split] >= split ? 2 : 1);
     }
-    return tree * leavesPerTree + i - internalPerTree;
+    return j + tree - internalPerTree;
   }
 
   /**
-   * The leaf numbers of every tree for the prepared row at {@code row[offset ..]}, into {@code
-   * out[outOffset .. outOffset + trees)}. The perfect layout descends four trees at once: their paths are
-   * independent, so the processor overlaps four chains of dependent loads instead of waiting on one.
+   * The perfect layout only: the leaf numbers of every tree for the row at {@code row[0 ..]}, prepared as
+   * {@link #wide} keys, into {@code out[0 .. trees)}. Four trees descend at once:
+   * their paths are independent, so the processor overlaps four chains of dependent loads.
    */
-  void leaves(int[] row, int offset, int[] out, int outOffset) {
-    if (!perfect) {
-      for (int t = 0; t < trees; t++) {
-        out[outOffset + t] = leaf(t, row, offset);
-      }
-      return;
-    }
+  void leaves(long[] row, int[] out) {
     int internal = internalPerTree;
-    int leavesPer = leavesPerTree;
     int t = 0;
     for (; t + 4 <= trees; t += 4) {
       int b0 = t * internal;
-      descend4(row, b0, b0 + internal, b0 + 2 * internal, b0 + 3 * internal, offset, offset, offset, offset,
-          out, outOffset + t, 1, t * leavesPer - internal, leavesPer);
+      descend4(row, b0, b0 + internal, b0 + 2 * internal, b0 + 3 * internal, 0, 0, 0, 0, out, t, 1,
+          t * leavesPerTree, leavesPerTree);
     }
     for (; t < trees; t++) {
-      out[outOffset + t] = leaf(t, row, offset);
+      out[t] = leaf(t, row, 0);
     }
   }
 
   /**
-   * The leaf numbers of every tree for {@code count} prepared rows, row {@code r} at {@code rows[r *
-   * stride ..]}, its leaves into {@code out[outOffset + r * trees ..]}. Tree by tree, four rows at once in
-   * the perfect layout: one tree's splits stay in the first-level cache while all rows walk it.
+   * The perfect layout only: the leaf numbers of every tree for {@code count} rows prepared as {@link #wide}
+   * keys, row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code out[r * trees ..]}. Tree by
+   * tree, four rows at once: one tree's splits stay in the first-level cache while all rows
+   * walk it.
    */
-  void leaves(int[] rows, int stride, int count, int[] out, int outOffset) {
-    if (!perfect) {
-      for (int r = 0; r < count; r++) {
-        leaves(rows, r * stride, out, outOffset + r * trees);
-      }
-      return;
-    }
+  void leaves(long[] rows, int stride, int count, int[] out) {
     int internal = internalPerTree;
-    int leavesPer = leavesPerTree;
     for (int t = 0; t < trees; t++) {
       int base = t * internal;
-      int leaf0 = t * leavesPer - internal;
+      int leaf0 = t * leavesPerTree;
       int r = 0;
       for (; r + 4 <= count; r += 4) {
-        int o0 = r * stride;
-        descend4(rows, base, base, base, base, o0, o0 + stride, o0 + 2 * stride, o0 + 3 * stride,
-            out, outOffset + r * trees + t, trees, leaf0, 0);
+        descend4(rows, base, base, base, base, r * stride, (r + 1) * stride, (r + 2) * stride, (r + 3) * stride,
+            out, r * trees + t, trees, leaf0, 0);
       }
       for (; r < count; r++) {
-        out[outOffset + r * trees + t] = leaf(t, rows, r * stride);
+        out[r * trees + t] = leaf(t, rows, r * stride);
       }
     }
   }
@@ -289,39 +293,22 @@ final class Forest {
   /**
    * The perfect layout only: {@code sum} plus, in tree order and in float, the value ({@code values} by
    * leaf number) of the leaf each tree sends the prepared row at {@code row[0 ..]} to. Four trees descend
-   * at once, their chains of dependent loads overlapping, and their leaves are added as each four finish,
-   * so the float additions, which must stay in order, overlap the next descents.
+   * at once, their chains of dependent loads overlapping, and their leaves (through {@code four}, scratch
+   * space for four leaf numbers) are added as each four finish, so the float additions, which must stay in
+   * order, overlap the next descents.
    */
-  float sum(long[] row, float[] values, float sum) {
-    long[] packed = this.packed;
+  float sum(long[] row, float[] values, float sum, int[] four) {
     int internal = internalPerTree;
     int leavesPer = leavesPerTree;
-    int depth = this.depth;
     int t = 0;
     for (; t + 4 <= trees; t += 4) {
       int b0 = t * internal;
-      int b1 = b0 + 1 * internal;
-      int b2 = b0 + 2 * internal;
-      int b3 = b0 + 3 * internal;
-      int i0 = 0;
-      int i1 = 0;
-      int i2 = 0;
-      int i3 = 0;
-      for (int d = depth; d > 0; d--) {
-        long s0 = packed[b0 + i0];
-        long s1 = packed[b1 + i1];
-        long s2 = packed[b2 + i2];
-        long s3 = packed[b3 + i3];
-        i0 = 2 * i0 + (row[(int) s0] >= s0 ? 2 : 1);
-        i1 = 2 * i1 + (row[(int) s1] >= s1 ? 2 : 1);
-        i2 = 2 * i2 + (row[(int) s2] >= s2 ? 2 : 1);
-        i3 = 2 * i3 + (row[(int) s3] >= s3 ? 2 : 1);
-      }
-      int leaf0 = t * leavesPer - internal;
-      sum += values[leaf0 + i0];
-      sum += values[leaf0 + 1 * leavesPer + i1];
-      sum += values[leaf0 + 2 * leavesPer + i2];
-      sum += values[leaf0 + 3 * leavesPer + i3];
+      descend4(row, b0, b0 + internal, b0 + 2 * internal, b0 + 3 * internal, 0, 0, 0, 0, four, 0, 1,
+          t * leavesPer, leavesPer);
+      sum += values[four[0]];
+      sum += values[four[1]];
+      sum += values[four[2]];
+      sum += values[four[3]];
     }
     for (; t < trees; t++) {
       sum += values[leaf(t, row, 0)];
@@ -336,38 +323,20 @@ final class Forest {
    * tree at once: the tree's splits stay in the first-level cache, and the four chains of loads, and the
    * four rows' additions, overlap.
    */
-  void sum(long[] rows, int stride, int count, float[] values, float[] margins) {
-    long[] packed = this.packed;
+  void sum(long[] rows, int stride, int count, float[] values, float[] margins, int[] four) {
     int internal = internalPerTree;
-    int leavesPer = leavesPerTree;
-    int depth = this.depth;
     for (int t = 0; t < trees; t++) {
       int base = t * internal;
-      int leaf0 = t * leavesPer - internal;
+      int leaf0 = t * leavesPerTree;
       int r = 0;
       for (; r + 4 <= count; r += 4) {
         int o0 = r * stride;
-        int o1 = o0 + 1 * stride;
-        int o2 = o0 + 2 * stride;
-        int o3 = o0 + 3 * stride;
-        int i0 = 0;
-        int i1 = 0;
-        int i2 = 0;
-        int i3 = 0;
-        for (int d = depth; d > 0; d--) {
-          long s0 = packed[base + i0];
-          long s1 = packed[base + i1];
-          long s2 = packed[base + i2];
-          long s3 = packed[base + i3];
-          i0 = 2 * i0 + (rows[o0 + (int) s0] >= s0 ? 2 : 1);
-          i1 = 2 * i1 + (rows[o1 + (int) s1] >= s1 ? 2 : 1);
-          i2 = 2 * i2 + (rows[o2 + (int) s2] >= s2 ? 2 : 1);
-          i3 = 2 * i3 + (rows[o3 + (int) s3] >= s3 ? 2 : 1);
-        }
-        margins[r] += values[leaf0 + i0];
-        margins[r + 1] += values[leaf0 + i1];
-        margins[r + 2] += values[leaf0 + i2];
-        margins[r + 3] += values[leaf0 + i3];
+        descend4(rows, base, base, base, base, o0, o0 + stride, o0 + 2 * stride, o0 + 3 * stride, four, 0, 1,
+            leaf0, 0);
+        margins[r] += values[four[0]];
+        margins[r + 1] += values[four[1]];
+        margins[r + 2] += values[four[2]];
+        margins[r + 3] += values[four[3]];
       }
       for (; r < count; r++) {
         margins[r] += values[leaf(t, rows, r * stride)];
@@ -381,27 +350,28 @@ final class Forest {
    * independent, so the processor overlaps them. Leaf {@code k} goes to {@code out[at + k * step]}, numbered
    * from {@code leaf0 + k * leafStep}.
    */
-  private void descend4(int[] rows, int b0, int b1, int b2, int b3, int o0, int o1, int o2, int o3,
+  private void descend4(long[] rows, int b0, int b1, int b2, int b3, int o0, int o1, int o2, int o3,
       int[] out, int at, int step, int leaf0, int leafStep) {
     long[] packed = this.packed;
-    int i0 = 0;
-    int i1 = 0;
-    int i2 = 0;
-    int i3 = 0;
+    int j0 = b0;
+    int j1 = b1;
+    int j2 = b2;
+    int j3 = b3;
     for (int d = depth; d > 0; d--) {
-      long s0 = packed[b0 + i0];
-      long s1 = packed[b1 + i1];
-      long s2 = packed[b2 + i2];
-      long s3 = packed[b3 + i3];
-      i0 = 2 * i0 + (rows[o0 + (int) s0] >= (int) (s0 >> 32) ? 2 : 1);
-      i1 = 2 * i1 + (rows[o1 + (int) s1] >= (int) (s1 >> 32) ? 2 : 1);
-      i2 = 2 * i2 + (rows[o2 + (int) s2] >= (int) (s2 >> 32) ? 2 : 1);
-      i3 = 2 * i3 + (rows[o3 + (int) s3] >= (int) (s3 >> 32) ? 2 : 1);
+      long s0 = packed[j0];
+      long s1 = packed[j1];
+      long s2 = packed[j2];
+      long s3 = packed[j3];
+      j0 = 2 * j0 - b0 + (rows[o0 + (int) s0] >= s0 ? 2 : 1);
+      j1 = 2 * j1 - b1 + (rows[o1 + (int) s1] >= s1 ? 2 : 1);
+      j2 = 2 * j2 - b2 + (rows[o2 + (int) s2] >= s2 ? 2 : 1);
+      j3 = 2 * j3 - b3 + (rows[o3 + (int) s3] >= s3 ? 2 : 1);
     }
-    out[at] = leaf0 + i0;
-    out[at + step] = leaf0 + leafStep + i1;
-    out[at + 2 * step] = leaf0 + 2 * leafStep + i2;
-    out[at + 3 * step] = leaf0 + 3 * leafStep + i3;
+    int internal = internalPerTree;
+    out[at] = leaf0 + j0 - b0 - internal;
+    out[at + step] = leaf0 + leafStep + j1 - b1 - internal;
+    out[at + 2 * step] = leaf0 + 2 * leafStep + j2 - b2 - internal;
+    out[at + 3 * step] = leaf0 + 3 * leafStep + j3 - b3 - internal;
   }
 
   /** 1 if {@code key >= threshold}, else 0, without a branch. */

@@ -29,8 +29,12 @@ abstract class TreePredictor implements Predictor {
   final int groups;
   final int[] treeGroup;
   final String description;
-  /** Whether rows are served by {@link #predictWide} (prepared as long keys for the perfect layout). */
-  private final boolean wide;
+  private static final int[] EMPTY = new int[0];
+
+  /** Whether the forest is in the perfect layout, walked with rows prepared as {@link Forest#wide} keys. */
+  private final boolean perfect;
+  /** Whether the subclass sums the leaves as the perfect layout is walked, in {@link #predictWide}. */
+  private final boolean sums;
 
   TreePredictor(Forest forest, Slots slots, int width, float missing, int groups, int[] treeGroup,
       String description) {
@@ -38,8 +42,9 @@ abstract class TreePredictor implements Predictor {
   }
 
   TreePredictor(Forest forest, Slots slots, int width, float missing, int groups, int[] treeGroup,
-      String description, boolean wide) {
-    this.wide = wide && forest.isPerfect();
+      String description, boolean sums) {
+    this.perfect = forest.isPerfect();
+    this.sums = sums && perfect;
     this.forest = forest;
     this.slots = slots;
     this.width = width;
@@ -53,12 +58,17 @@ abstract class TreePredictor implements Predictor {
   public final float[] predict(float[] features) {
     checkWidth(features);
     int stride = slots.size();
-    if (wide) {
+    if (perfect) {
       long[] keys = wideKeys(stride);
       slots.prepareWide(features, missing, keys, 0);
-      return predictWide(keys);
+      if (sums) {
+        return predictWide(keys);
+      }
+      int[] leaves = ints(forest.trees());
+      forest.leaves(keys, leaves);
+      return predictOne(leaves, 0);
     }
-    int[] scratch = keys(stride + forest.trees());
+    int[] scratch = ints(stride + forest.trees());
     slots.prepare(features, missing, scratch, 0);
     forest.leaves(scratch, 0, scratch, stride);
     return predictOne(scratch, stride);
@@ -69,8 +79,9 @@ abstract class TreePredictor implements Predictor {
     float[][] out = new float[rows.length][];
     int stride = slots.size();
     int trees = forest.trees();
-    if (wide) {
+    if (perfect) {
       long[] keys = wideKeys(BLOCK * stride);
+      int[] leaves = sums ? EMPTY : ints(BLOCK * trees);
       for (int start = 0; start < rows.length; start += BLOCK) {
         int count = Math.min(BLOCK, rows.length - start);
         for (int r = 0; r < count; r++) {
@@ -78,11 +89,18 @@ abstract class TreePredictor implements Predictor {
           checkWidth(row);
           slots.prepareWide(row, missing, keys, r * stride);
         }
-        predictWide(keys, stride, count, out, start);
+        if (sums) {
+          predictWide(keys, stride, count, out, start);
+        } else {
+          forest.leaves(keys, stride, count, leaves);
+          for (int r = 0; r < count; r++) {
+            out[start + r] = predictOne(leaves, r * trees);
+          }
+        }
       }
       return out;
     }
-    int[] scratch = keys(BLOCK * (stride + trees));
+    int[] scratch = ints(BLOCK * (stride + trees));
     int leavesAt = BLOCK * stride;
     for (int start = 0; start < rows.length; start += BLOCK) {
       int count = Math.min(BLOCK, rows.length - start);
@@ -100,8 +118,8 @@ abstract class TreePredictor implements Predictor {
   }
 
   /**
-   * One row, prepared as {@link Forest#wide} keys at {@code keys[0 ..]}: only called when the subclass
-   * passed {@code wide}, and then in place of {@link #predictOne}.
+   * One row, prepared as {@link Forest#wide} keys at {@code keys[0 ..]}: in the perfect layout, when the
+   * subclass passed {@code sums}, in place of {@link #predictOne}.
    */
   float[] predictWide(long[] keys) {
     throw noWidePath();
@@ -109,15 +127,15 @@ abstract class TreePredictor implements Predictor {
 
   /**
    * {@code count} rows (at most {@value #BLOCK}), prepared as {@link Forest#wide} keys at {@code keys[r *
-   * stride ..]}, into {@code out[outAt + r]}: only called when the subclass passed {@code wide}.
+   * stride ..]}, into {@code out[outAt + r]}: in the perfect layout, when the subclass passed {@code sums}.
    */
   void predictWide(long[] keys, int stride, int count, float[][] out, int outAt) {
     throw noWidePath();
   }
 
-  /** A subclass asked for wide keys ({@code wide = true}) without evaluating them: a bug in this package. */
+  /** A subclass said it sums the leaves ({@code sums = true}) but does not: a bug in this package. */
   private IllegalStateException noWidePath() {
-    return new IllegalStateException(getClass().getSimpleName() + " was built to serve rows as wide keys but does"
+    return new IllegalStateException(getClass().getSimpleName() + " was built to sum leaves as it walks but does"
         + " not override predictWide; " + description);
   }
 
@@ -177,7 +195,8 @@ abstract class TreePredictor implements Predictor {
     return margins;
   }
 
-  private static int[] keys(int size) {
+  /** This thread's scratch array of ints (leaf numbers, or keys for the node layout), of at least {@code size}. */
+  static int[] ints(int size) {
     int[] keys = KEYS.get();
     if (keys.length < size) {
       keys = new int[Math.max(size, keys.length * 2)];

@@ -82,6 +82,34 @@ class XGBoostParityTest {
     booster.dispose();
   }
 
+  /**
+   * Every depth from 1 to 9, odd and even, in both layouts, forced: the perfect layout's index arithmetic
+   * and padding against the node layout and xgboost4j, one row at a time and in batches that end in a
+   * partial block of four.
+   */
+  @ParameterizedTest(name = "max_depth {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
+  void everyDepthInBothLayouts(int depth) throws Exception {
+    Booster booster = train("binary:logistic", Map.of("max_depth", depth), 23, depth);
+    float[][] rows = Rows.generate(20_003, FEATURES, 100 + depth);
+    float[][] expected = predictNative(booster, rows);
+    byte[] model = booster.toByteArray("ubj");
+    for (TreeEnsembles.Layout layout : new TreeEnsembles.Layout[] {TreeEnsembles.Layout.PERFECT,
+        TreeEnsembles.Layout.NODES}) {
+      Predictor ours = TreeEnsembles.xgboost("model.ubj", model, Float.NaN, layout);
+      assertThat(ours.toString()).contains(layout == TreeEnsembles.Layout.PERFECT ? "perfect" : "node");
+      Parity batch = Parity.compare(expected, ours.predict(rows));
+      assertThat(batch.exact()).as("depth %d %s batch: %s", depth, layout, batch).isEqualTo(batch.values());
+      float[][] single = new float[rows.length][];
+      for (int i = 0; i < rows.length; i++) {
+        single[i] = ours.predict(rows[i]);
+      }
+      Parity one = Parity.compare(expected, single);
+      assertThat(one.exact()).as("depth %d %s single rows: %s", depth, layout, one).isEqualTo(one.values());
+    }
+    booster.dispose();
+  }
+
   static float[][] predictNative(Booster booster, float[][] rows) throws XGBoostError {
     float[] flat = new float[rows.length * rows[0].length];
     for (int i = 0; i < rows.length; i++) {
