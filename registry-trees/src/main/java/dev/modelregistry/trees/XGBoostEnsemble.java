@@ -26,14 +26,14 @@ final class XGBoostEnsemble extends TreePredictor {
   /** One output group in the perfect layout: the leaves are summed as the trees are walked. */
   @Override
   float[] predictWide(long[] keys) {
-    return new float[] {link.apply(forest.sum(keys, leaves, base[0], ints(4)))};
+    return new float[] {link.apply(forest.sum(keys, leaves, base[0]))};
   }
 
   @Override
   void predictWide(long[] keys, int stride, int count, float[][] out, int outAt) {
     float[] margins = floatMargins(count);
     java.util.Arrays.fill(margins, 0, count, base[0]);
-    forest.sum(keys, stride, count, leaves, margins, ints(4));
+    forest.sum(keys, stride, count, leaves, margins);
     for (int r = 0; r < count; r++) {
       out[outAt + r] = new float[] {link.apply(margins[r])};
     }
