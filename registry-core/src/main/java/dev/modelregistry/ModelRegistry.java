@@ -228,6 +228,7 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable Duration expireAfterAccess;
     private @Nullable Boolean changeFeed;
     private @Nullable Integer fullScanEvery;
+    private @Nullable Duration missingModelTtl;
 
     Builder() {}
 
@@ -350,6 +351,26 @@ public interface ModelRegistry extends AutoCloseable {
     public Builder changeFeed(boolean changeFeed) {
       requireState(this.changeFeed == null, "changeFeed", this.changeFeed);
       this.changeFeed = changeFeed;
+      return this;
+    }
+
+    /**
+     * How long a discovered name that no source has is remembered: within this time {@link
+     * ModelRegistry#current(String)} of it throws {@link ModelNotFoundException} (naming every source tried,
+     * as the first time) without asking the sources again. Only a definite "no such model" is remembered (the
+     * store had no pointer and no other source had a version), not a store that could not be read. A model
+     * published under the name is found as soon as the change feed shows its pointer (at the next poll), else
+     * once this time has passed; {@link ModelRegistry#refresh()} forgets every remembered name. At most
+     * 10,000 names are remembered, the oldest dropped first. {@code Duration.ZERO} turns it off. Needs
+     * {@link #discover}. Default: 30 s.
+     */
+    public Builder missingModelTtl(Duration ttl) {
+      requireState(this.missingModelTtl == null, "missingModelTtl", this.missingModelTtl);
+      requireNonNull(ttl, "missingModelTtl");
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("missingModelTtl must be >= 0 but was " + ttl);
+      }
+      this.missingModelTtl = ttl;
       return this;
     }
 
@@ -671,9 +692,11 @@ public interface ModelRegistry extends AutoCloseable {
               + " declare it with model(\"" + watched + "\")");
         }
       }
-      if (discovery == null && (maximumWeightBytes != null || maximumModels != null || expireAfterAccess != null)) {
-        throw new IllegalStateException("maximumWeightBytes, maximumModels and expireAfterAccess bound discovered"
-            + " models, but no discovery is set; add .discover(ModelDiscovery.all()) or a prefix");
+      if (discovery == null && (maximumWeightBytes != null || maximumModels != null || expireAfterAccess != null
+          || missingModelTtl != null)) {
+        throw new IllegalStateException("maximumWeightBytes, maximumModels, expireAfterAccess and missingModelTtl"
+            + " apply to discovered models, but no discovery is set; add .discover(ModelDiscovery.all()) or a"
+            + " prefix");
       }
       Duration interval = pollInterval != null ? pollInterval : Duration.ofSeconds(120);
       Duration backoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
@@ -716,7 +739,8 @@ public interface ModelRegistry extends AutoCloseable {
               maximumModels != null ? maximumModels : 0,
               expireAfterAccess,
               changeFeed != null ? changeFeed : discovery != null,
-              fullScanEvery != null ? fullScanEvery : 10);
+              fullScanEvery != null ? fullScanEvery : 10,
+              missingModelTtl != null ? missingModelTtl : Duration.ofSeconds(30));
       return DefaultModelRegistry.start(config);
     }
 
