@@ -366,10 +366,7 @@ public interface ModelRegistry extends AutoCloseable {
      */
     public Builder missingModelTtl(Duration ttl) {
       requireState(this.missingModelTtl == null, "missingModelTtl", this.missingModelTtl);
-      requireNonNull(ttl, "missingModelTtl");
-      if (ttl.isNegative()) {
-        throw new IllegalArgumentException("missingModelTtl must be >= 0 but was " + ttl);
-      }
+      requireNotNegative(ttl, "missingModelTtl");
       this.missingModelTtl = ttl;
       return this;
     }
@@ -470,10 +467,7 @@ public interface ModelRegistry extends AutoCloseable {
      */
     public Builder leaseWarningAfter(Duration leaseWarningAfter) {
       requireState(this.leaseWarningAfter == null, "leaseWarningAfter", this.leaseWarningAfter);
-      requireNonNull(leaseWarningAfter, "leaseWarningAfter");
-      if (leaseWarningAfter.isNegative()) {
-        throw new IllegalArgumentException("leaseWarningAfter must be >= 0 but was " + leaseWarningAfter);
-      }
+      requireNotNegative(leaseWarningAfter, "leaseWarningAfter");
       this.leaseWarningAfter = leaseWarningAfter;
       return this;
     }
@@ -493,10 +487,7 @@ public interface ModelRegistry extends AutoCloseable {
     /** How long {@link ModelRegistry#close()} waits for calls in flight. Default: 30 seconds. */
     public Builder closeTimeout(Duration closeTimeout) {
       requireState(this.closeTimeout == null, "closeTimeout", this.closeTimeout);
-      requireNonNull(closeTimeout, "closeTimeout");
-      if (closeTimeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must be >= 0 but was " + closeTimeout);
-      }
+      requireNotNegative(closeTimeout, "closeTimeout");
       this.closeTimeout = closeTimeout;
       return this;
     }
@@ -747,6 +738,13 @@ public interface ModelRegistry extends AutoCloseable {
     private static void requireState(boolean ok, String setting, @Nullable Object current) {
       if (!ok) {
         throw new IllegalStateException(setting + " was already set to " + current);
+      }
+    }
+
+    private static void requireNotNegative(Duration value, String setting) {
+      requireNonNull(value, setting);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(setting + " must be >= 0 but was " + value);
       }
     }
 

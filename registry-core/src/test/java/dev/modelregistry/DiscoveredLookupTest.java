@@ -3,15 +3,9 @@ package dev.modelregistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,38 +59,22 @@ class DiscoveredLookupTest extends RegistryHarness {
     }
     ModelRegistry registry = build(builder().loader(loader).discover(ModelDiscovery.all()).maximumModels(4)
         .loaderThreads(2));
-    int threads = 4;
     List<Throwable> failures = new CopyOnWriteArrayList<>();
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> readers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        readers.add(pool.submit(() -> {
-          go.await();
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          for (int i = 0; i < 3_000; i++) {
-            // a few hot names, read on the read path, and a tail that keeps the bound evicting
-            int model = random.nextInt(4) == 0 ? random.nextInt(models) : random.nextInt(3);
-            try {
-              float[] out = registry.current("dish_" + model).predict(TWO);
-              if (out[0] != model) {
-                failures.add(new AssertionError("dish_" + model + " answered " + out[0]));
-              }
-            } catch (RuntimeException e) {
-              failures.add(e);
-            }
+    together(4, thread -> {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      for (int i = 0; i < 3_000; i++) {
+        // a few hot names, read on the read path, and a tail that keeps the bound evicting
+        int model = random.nextInt(4) == 0 ? random.nextInt(models) : random.nextInt(3);
+        try {
+          float[] out = registry.current("dish_" + model).predict(TWO);
+          if (out[0] != model) {
+            failures.add(new AssertionError("dish_" + model + " answered " + out[0]));
           }
-          return null;
-        }));
+        } catch (RuntimeException e) {
+          failures.add(e);
+        }
       }
-      go.countDown();
-      for (Future<?> reader : readers) {
-        reader.get(2, TimeUnit.MINUTES);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     assertThat(failures).isEmpty();
     assertThat(registry.loadedModelsStats().evictions()).isPositive();
@@ -192,22 +170,11 @@ class DiscoveredLookupTest extends RegistryHarness {
 
     int threads = 4;
     int perThread = 40_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> readers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        readers.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            registry.current("dish_a");
-          }
-        }));
+    together(threads, thread -> {
+      for (int i = 0; i < perThread; i++) {
+        registry.current("dish_a");
       }
-      for (Future<?> reader : readers) {
-        reader.get(1, TimeUnit.MINUTES);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     LoadedModelsStats stats = registry.loadedModelsStats();
     long calls = (long) threads * perThread;

@@ -5,14 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Names no source has: remembered for a time, so asking again does not read the store. */
@@ -48,31 +42,16 @@ class MissingModelsTest extends RegistryHarness {
     int threads = 8;
     int calls = 200;
     List<Throwable> thrown = new CopyOnWriteArrayList<>();
-    CountDownLatch go = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> callers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        callers.add(pool.submit(() -> {
-          go.await();
-          for (int i = 0; i < calls; i++) {
-            try {
-              registry.current("dish_nope");
-              thrown.add(new AssertionError("dish_nope was served"));
-            } catch (ModelNotFoundException e) {
-              thrown.add(e);
-            }
-          }
-          return null;
-        }));
+    together(threads, thread -> {
+      for (int i = 0; i < calls; i++) {
+        try {
+          registry.current("dish_nope");
+          thrown.add(new AssertionError("dish_nope was served"));
+        } catch (ModelNotFoundException e) {
+          thrown.add(e);
+        }
       }
-      go.countDown();
-      for (Future<?> caller : callers) {
-        caller.get(1, TimeUnit.MINUTES);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     assertThat(thrown).hasSize(threads * calls).allSatisfy(MissingModelsTest::assertNamesEverySource);
     assertThat(store.pointerReads.get()).as("one read for all of them").isEqualTo(1);
