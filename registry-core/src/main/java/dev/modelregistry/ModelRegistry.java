@@ -70,7 +70,11 @@ public interface ModelRegistry extends AutoCloseable {
    * is loaded by the first call that asks for it (concurrent first calls share one load), which waits up to
    * the load timeout; later calls are a lookup. A discovered model may be evicted again when the registry
    * is bounded: a handle of it stops working then ({@link RegistryClosedException}), so ask for the model
-   * with this method per call or batch rather than keeping its handle.
+   * with this method per call or batch rather than keeping its handle. A lookup that starts after an
+   * eviction has completed never returns the evicted model; one that races an eviction may, exactly as a
+   * call racing a swap may run on the old version, and the same way safely: calls on it finish on it. A
+   * discovered name that no source has is remembered for {@link Builder#missingModelTtl(Duration)}: asking
+   * for it again within that time throws at once, without asking the sources.
    *
    * @throws ModelNotFoundException if the model was not declared and is not discovered, no source has it,
    *     or no version of it has loaded yet

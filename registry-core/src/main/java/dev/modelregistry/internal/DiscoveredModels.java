@@ -93,7 +93,7 @@ final class DiscoveredModels {
    * the one thread that owns the slot, so counting costs no shared write. A lost update between two threads
    * sharing a slot only moves which hit is sampled.
    */
-  private final int[] hitsByThread = new int[STRIPES * STRIPE_INTS];
+  private final int[] hitsByThread = new int[(STRIPES + 2) * STRIPE_INTS];
   /** The loaded models, read before Caffeine; see the class comment. */
   private final ConcurrentHashMap<String, Loaded> loadedByName = new ConcurrentHashMap<>();
   /** A hit is reported to Caffeine when its model's last report is this much older than {@link #coarseNow}. */
@@ -168,11 +168,12 @@ final class DiscoveredModels {
 
   /**
    * The current thread's slot in {@link #hitsByThread}: threads with ids in a run of {@value #STRIPES} have
-   * slots of their own, each on its own cache line.
+   * slots of their own, each on its own cache line, and none on the line of the array's length, which every
+   * hit reads.
    */
   @SuppressWarnings("deprecation") // Thread.getId(), for Java 17; Thread.threadId() from 19
   private static int stripe() {
-    return ((int) Thread.currentThread().getId() & (STRIPES - 1)) * STRIPE_INTS;
+    return (((int) Thread.currentThread().getId() & (STRIPES - 1)) + 1) * STRIPE_INTS; // not beside the header
   }
 
   /** A loaded model as the read path holds it. */
