@@ -41,21 +41,22 @@ import org.slf4j.LoggerFactory;
  * striped buffer, and a shared hit counter is one more contended write, which together cost a discovered
  * lookup about three times a declared one. The map is kept in step with Caffeine: an entry is put once a load
  * has completed and Caffeine still holds that load's future (checked after the put, so a load evicted at once
- * leaves nothing behind), and removed by the removal listener <em>before</em> the controller is closed. So a
- * lookup that starts after an eviction has completed never finds the evicted model. A lookup racing an eviction
- * may still get the model being evicted: that is the same as a lookup racing a swap, and safe for the same
+ * leaves nothing behind; a lookup through Caffeine that finds a loaded model missing from the map puts it
+ * back), and removed by the removal listener <em>before</em> the controller is closed. So a lookup that starts
+ * after an eviction has completed never finds the evicted model. A lookup racing an eviction may still get
+ * the model being evicted: that is the same as a lookup racing a swap, and safe for the same
  * reason, since eviction is a retirement (calls on it finish on it, the version is closed after the last one
  * returns) and its handle follows the eviction to the model loaded again.
  *
  * <p>The first {@value #SAMPLE} hits of a loaded model are counted and told to Caffeine one by one, so a
  * newcomer's frequency, which W-TinyLFU compares with the model it would evict, is exact. After that Caffeine
  * is told of every {@value #SAMPLE}th hit of each thread (counted per thread, so no shared write), so the
- * frequencies stay proportional to the real ones (Caffeine caps them at 15 anyway); the hit count grows by {@value
- * #SAMPLE} at each such hit, so past the first ones it is an estimate. With an idle expiry, a hit is also reported when the model's last
- * report is older than a thirty-second of the idle time, read from a coarse clock that a scheduled task moves
- * (a volatile read per hit, a write per model at most once per tick): a model in regular use never expires
- * because its hits were not sampled, and a model expires between 15/16 of the idle time and the idle time
- * after its last call.
+ * frequencies stay proportional to the real ones (Caffeine caps them at 15 anyway); the hit count
+ * grows by {@value #SAMPLE} at each such hit, so past the first ones it is an estimate. With an idle expiry, a
+ * hit is also reported when the model's last report is older than a thirty-second of the idle time, read from
+ * a coarse clock that a scheduled task moves (a volatile read per hit, a write per model at most once per
+ * tick): a model in regular use never expires because its hits were not sampled, and a model expires
+ * between 15/16 of the idle time and the idle time after its last call.
  *
  * <p><b>Names no source has</b> are remembered, when configured, for a time: a lookup of one fails at once
  * with the same sources named, without reading the store. A remembered name is forgotten when the change feed
@@ -247,6 +248,10 @@ final class DiscoveredModels {
     CompletableFuture<ModelController> present = cache.getIfPresent(name);
     if (present != null) {
       hits.increment();
+      if (present.isDone() && !present.isCompletedExceptionally() && !loadedByName.containsKey(name)
+          && !closed.get()) {
+        publish(name, present.join()); // a put lost to a race with another load of the name: back on the read path
+      }
       return present;
     }
     if (!discovery.accepts(name)) {
@@ -394,11 +399,7 @@ final class DiscoveredModels {
         controller.handle.followEviction(next);
       }
       mine.complete(controller); // Caffeine weighs it now, and evicts what the bound calls for
-      Loaded loaded = new Loaded(controller, coarseNow);
-      loadedByName.put(name, loaded);
-      if (cache.synchronous().policy().getIfPresentQuietly(name) != controller) {
-        loadedByName.remove(name, loaded); // evicted (or removed) at once: its removal listener may have run
-      }
+      publish(name, controller);
       enforceCount();
     });
   }
@@ -450,6 +451,20 @@ final class DiscoveredModels {
     } else {
       forget(name, controller);
       controller.close();
+    }
+  }
+
+  /**
+   * Puts a loaded model on the read path, if Caffeine still holds it once it is there: one evicted (or
+   * removed) meanwhile, whose removal listener may have run already, is taken off again. A put that replaced
+   * the entry of a newer load of the name (a race of two loads around an eviction) takes that one off the read
+   * path until its next lookup through Caffeine puts it back.
+   */
+  private void publish(String name, ModelController controller) {
+    Loaded loaded = new Loaded(controller, coarseNow);
+    loadedByName.put(name, loaded);
+    if (cache.synchronous().policy().getIfPresentQuietly(name) != controller) {
+      loadedByName.remove(name, loaded);
     }
   }
 
