@@ -9,7 +9,10 @@ import java.time.Duration;
  * cumulative since the registry was built, but for {@link #weightBytes()} and {@link #loaded()}, which are
  * the state now. All zero for a registry without discovery. Immutable.
  *
- * @param hits calls to {@link ModelRegistry#current(String)} that found the model loaded (or loading)
+ * @param hits calls to {@link ModelRegistry#current(String)} that found the model loaded (or loading). An
+ *     estimate: once a model's load has completed, its first 16 hits are counted one by one, and later ones
+ *     on a sample, every 16th call of each thread (16 at a time), which keeps a shared counter off the read path;
+ *     over thousands of calls the estimate is within a few percent
  * @param misses calls that had to start a load
  * @param loads loads that succeeded
  * @param loadFailures loads that failed (no source had the model, or it could not be loaded)
@@ -19,10 +22,12 @@ import java.time.Duration;
  *     loader estimates its model holds in memory, else the bytes of its files, rounded up to whole KiB; pinned
  *     models weigh nothing
  * @param loaded how many discovered models are loaded now (declared ones are not counted)
+ * @param rememberedMisses calls answered from the remembered names no source has ({@link
+ *     ModelRegistry.Builder#missingModelTtl}), without asking the sources again
  */
 public record LoadedModelsStats(
     long hits, long misses, long loads, long loadFailures, Duration loadTime, long evictions, long weightBytes,
-    long loaded) {
+    long loaded, long rememberedMisses) {
 
   /** Checks. */
   public LoadedModelsStats {

@@ -62,6 +62,19 @@ public final class ModelNotFoundException extends RegistryException {
         attempts);
   }
 
+  /**
+   * No source had {@code model} when it was last asked, at most {@code remembered} ago, and the name is
+   * remembered: the sources were not asked again.
+   */
+  public static ModelNotFoundException noSourceRemembered(String model, List<String> attempts,
+      java.time.Duration remembered) {
+    return new ModelNotFoundException(
+        noSource(model, attempts).getMessage() + "; this answer is remembered for up to " + remembered.toMillis()
+            + " ms, or until the change feed shows the model published",
+        model,
+        attempts);
+  }
+
   /** What each source answered, in the order they were tried (store, cache, bundled). */
   public List<String> attempts() {
     return attempts;

@@ -70,7 +70,11 @@ public interface ModelRegistry extends AutoCloseable {
    * is loaded by the first call that asks for it (concurrent first calls share one load), which waits up to
    * the load timeout; later calls are a lookup. A discovered model may be evicted again when the registry
    * is bounded: a handle of it stops working then ({@link RegistryClosedException}), so ask for the model
-   * with this method per call or batch rather than keeping its handle.
+   * with this method per call or batch rather than keeping its handle. A lookup that starts after an
+   * eviction has completed never returns the evicted model; one that races an eviction may, exactly as a
+   * call racing a swap may run on the old version, and the same way safely: calls on it finish on it. A
+   * discovered name that no source has is remembered for {@link Builder#missingModelTtl(Duration)}: asking
+   * for it again within that time throws at once, without asking the sources.
    *
    * @throws ModelNotFoundException if the model was not declared and is not discovered, no source has it,
    *     or no version of it has loaded yet
@@ -228,6 +232,7 @@ public interface ModelRegistry extends AutoCloseable {
     private @Nullable Duration expireAfterAccess;
     private @Nullable Boolean changeFeed;
     private @Nullable Integer fullScanEvery;
+    private @Nullable Duration missingModelTtl;
 
     Builder() {}
 
@@ -354,6 +359,23 @@ public interface ModelRegistry extends AutoCloseable {
     }
 
     /**
+     * How long a discovered name that no source has is remembered: within this time {@link
+     * ModelRegistry#current(String)} of it throws {@link ModelNotFoundException} (naming every source tried,
+     * as the first time) without asking the sources again. Only a definite "no such model" is remembered (the
+     * store had no pointer and no other source had a version), not a store that could not be read. A model
+     * published under the name is found as soon as the change feed shows its pointer (at the next poll), else
+     * once this time has passed; {@link ModelRegistry#refresh()} forgets every remembered name. At most
+     * 10,000 names are remembered, the oldest dropped first. {@code Duration.ZERO} turns it off. Needs
+     * {@link #discover}. Default: 30 s.
+     */
+    public Builder missingModelTtl(Duration ttl) {
+      requireState(this.missingModelTtl == null, "missingModelTtl", this.missingModelTtl);
+      requireNotNegative(ttl, "missingModelTtl");
+      this.missingModelTtl = ttl;
+      return this;
+    }
+
+    /**
      * With the change feed, every how many polls every loaded model's pointer is read anyway, to notice
      * pointers written by scripts or older publishers that do not update the feed. Default: 10.
      */
@@ -449,10 +471,7 @@ public interface ModelRegistry extends AutoCloseable {
      */
     public Builder leaseWarningAfter(Duration leaseWarningAfter) {
       requireState(this.leaseWarningAfter == null, "leaseWarningAfter", this.leaseWarningAfter);
-      requireNonNull(leaseWarningAfter, "leaseWarningAfter");
-      if (leaseWarningAfter.isNegative()) {
-        throw new IllegalArgumentException("leaseWarningAfter must be >= 0 but was " + leaseWarningAfter);
-      }
+      requireNotNegative(leaseWarningAfter, "leaseWarningAfter");
       this.leaseWarningAfter = leaseWarningAfter;
       return this;
     }
@@ -472,10 +491,7 @@ public interface ModelRegistry extends AutoCloseable {
     /** How long {@link ModelRegistry#close()} waits for calls in flight. Default: 30 seconds. */
     public Builder closeTimeout(Duration closeTimeout) {
       requireState(this.closeTimeout == null, "closeTimeout", this.closeTimeout);
-      requireNonNull(closeTimeout, "closeTimeout");
-      if (closeTimeout.isNegative()) {
-        throw new IllegalArgumentException("closeTimeout must be >= 0 but was " + closeTimeout);
-      }
+      requireNotNegative(closeTimeout, "closeTimeout");
       this.closeTimeout = closeTimeout;
       return this;
     }
@@ -671,9 +687,11 @@ public interface ModelRegistry extends AutoCloseable {
               + " declare it with model(\"" + watched + "\")");
         }
       }
-      if (discovery == null && (maximumWeightBytes != null || maximumModels != null || expireAfterAccess != null)) {
-        throw new IllegalStateException("maximumWeightBytes, maximumModels and expireAfterAccess bound discovered"
-            + " models, but no discovery is set; add .discover(ModelDiscovery.all()) or a prefix");
+      if (discovery == null && (maximumWeightBytes != null || maximumModels != null || expireAfterAccess != null
+          || missingModelTtl != null)) {
+        throw new IllegalStateException("maximumWeightBytes, maximumModels, expireAfterAccess and missingModelTtl"
+            + " apply to discovered models, but no discovery is set; add .discover(ModelDiscovery.all()) or a"
+            + " prefix");
       }
       Duration interval = pollInterval != null ? pollInterval : Duration.ofSeconds(120);
       Duration backoff = maxBackoff != null ? maxBackoff : Duration.ofMinutes(10);
@@ -716,13 +734,21 @@ public interface ModelRegistry extends AutoCloseable {
               maximumModels != null ? maximumModels : 0,
               expireAfterAccess,
               changeFeed != null ? changeFeed : discovery != null,
-              fullScanEvery != null ? fullScanEvery : 10);
+              fullScanEvery != null ? fullScanEvery : 10,
+              missingModelTtl != null ? missingModelTtl : Duration.ofSeconds(30));
       return DefaultModelRegistry.start(config);
     }
 
     private static void requireState(boolean ok, String setting, @Nullable Object current) {
       if (!ok) {
         throw new IllegalStateException(setting + " was already set to " + current);
+      }
+    }
+
+    private static void requireNotNegative(Duration value, String setting) {
+      requireNonNull(value, setting);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(setting + " must be >= 0 but was " + value);
       }
     }
 

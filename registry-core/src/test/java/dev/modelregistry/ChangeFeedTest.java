@@ -166,4 +166,80 @@ class ChangeFeedTest extends RegistryHarness {
     releaseModel("dish_0", 3); // the publisher writes a valid feed anew
     assertThat(feed().generation()).isEqualTo(1);
   }
+
+  private static ExperimentDefinition menuTest(int weightOfB) {
+    return new ExperimentDefinition("menu_test", null, true, List.of(
+        new ExperimentDefinition.Variant("a", "dish_a", 100 - weightOfB),
+        new ExperimentDefinition.Variant("b", "dish_b", weightOfB)));
+  }
+
+  /** Declares dish_a, dish_b and the experiment menu_test over them, with the feed. */
+  private ModelRegistry experimentRegistry() {
+    releaseModel("dish_a", 1);
+    releaseModel("dish_b", 2);
+    publisher.writeExperiment(menuTest(50), null);
+    ModelRegistry registry = build(manual(INTERVAL, Duration.ofMinutes(10)).loader(loader)
+        .model("dish_a").model("dish_b").experiment("menu_test").changeFeed(true));
+    requests.clear();
+    return registry;
+  }
+
+  @Test
+  void anUnchangedPollWithExperimentsIsStillOneConditionalRead() {
+    ModelRegistry registry = experimentRegistry();
+
+    scheduler.advance(INTERVAL);
+    scheduler.advance(INTERVAL);
+
+    assertThat(requests).containsExactly("read _changes.json", "read _changes.json");
+    assertThat(registry.experiment("menu_test").definition().variants().get(1).weight()).isEqualTo(50);
+  }
+
+  @Test
+  void anExperimentWriteCostsTheFeedAndThatFile() {
+    ModelRegistry registry = experimentRegistry();
+    scheduler.advance(INTERVAL);
+    publisher.writeExperiment(menuTest(90), "more b");
+    requests.clear();
+
+    scheduler.advance(INTERVAL);
+
+    assertThat(requests).containsExactly("read _changes.json", "read _experiments/menu_test.json");
+    assertThat(registry.experiment("menu_test").definition().variants().get(1).weight()).isEqualTo(90);
+    requests.clear();
+    scheduler.advance(INTERVAL);
+    assertThat(requests).containsExactly("read _changes.json");
+  }
+
+  @Test
+  void withoutAFeedExperimentsArePolledAsBefore() {
+    ModelRegistry registry = experimentRegistry();
+    memory.delete(StorageFormat.CHANGES); // a layout written by hand
+    memory.put("_experiments/menu_test.json", new String(memory.get("_experiments/menu_test.json"), UTF_8)
+        .replace("50", "70").getBytes(UTF_8)); // a script, which does not touch the feed
+
+    scheduler.advance(INTERVAL);
+
+    assertThat(requests).containsExactlyInAnyOrder("read _changes.json", "read dish_a/latest.json",
+        "read dish_b/latest.json", "read _experiments/menu_test.json");
+    assertThat(registry.experiment("menu_test").definition().variants().get(1).weight()).isEqualTo(70);
+  }
+
+  @Test
+  void anExperimentFileWrittenAroundTheFeedIsNoticedByTheFullScan() {
+    releaseModel("dish_a", 1);
+    releaseModel("dish_b", 2);
+    publisher.writeExperiment(menuTest(50), null);
+    ModelRegistry registry = build(manual(INTERVAL, Duration.ofMinutes(10)).loader(loader)
+        .model("dish_a").model("dish_b").experiment("menu_test").changeFeed(true).fullScanEvery(3));
+    memory.put("_experiments/menu_test.json", new String(memory.get("_experiments/menu_test.json"), UTF_8)
+        .replace("50", "70").getBytes(UTF_8));
+
+    scheduler.advance(INTERVAL);
+    scheduler.advance(INTERVAL);
+    assertThat(registry.experiment("menu_test").definition().variants().get(1).weight()).isEqualTo(50);
+    scheduler.advance(INTERVAL);
+
+    assertThat(registry.experiment("menu_test").definition().variants().get(1).weight()).isEqualTo(70);
+  }
 }

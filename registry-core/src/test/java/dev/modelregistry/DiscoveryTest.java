@@ -55,7 +55,7 @@ class DiscoveryTest extends RegistryHarness {
 
   @Test
   void aNameNoSourceHasFailsNamingEverySourceTriedAndIsTriedAgainNextTime() {
-    ModelRegistry registry = build(discovering(ModelDiscovery.all()));
+    ModelRegistry registry = build(discovering(ModelDiscovery.all()).missingModelTtl(Duration.ZERO)); // not remembered
 
     assertThatThrownBy(() -> registry.current("dish_missing"))
         .isInstanceOf(ModelNotFoundException.class)

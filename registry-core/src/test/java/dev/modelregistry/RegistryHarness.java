@@ -133,4 +133,36 @@ abstract class RegistryHarness {
     };
   }
 
+
+  /** A task one of several threads runs; {@code thread} is its number. */
+  @FunctionalInterface
+  interface ThreadTask {
+    void run(int thread) throws Exception;
+  }
+
+  /**
+   * Runs {@code task} on {@code threads} threads released together, and waits up to a minute for them all;
+   * rethrows the first failure.
+   */
+  static void together(int threads, ThreadTask task) throws Exception {
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        running.add(pool.submit(() -> {
+          go.await();
+          task.run(thread);
+          return null;
+        }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<?> each : running) {
+        each.get(1, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * to notice pointers written by scripts or older publishers that do not update the feed. A replica that
  * missed generations catches up in one poll: it compares each model's sequence, not the generations in
  * between.
+ *
+ * <p>Declared experiments are polled the same way: an experiment's file is read only when its sequence in the
+ * feed is past the one of the file last read, when its last read failed, at the full scan, and at every poll
+ * when the store has no valid feed. Each feed read is also handed to {@code onFeed} (null when there is no
+ * valid feed), which forgets remembered misses of models that have since been published.
  */
 final class ChangeFeedPoller {
 
@@ -29,6 +34,8 @@ final class ChangeFeedPoller {
   private final RegistryContext ctx;
   private final StoreReader store;
   private final Supplier<Collection<ModelController>> loaded;
+  private final Collection<ExperimentController> experiments;
+  private final java.util.function.Consumer<@Nullable Changes> onFeed;
   private final PollLoop loop;
   private final Object lock = new Object();
 
@@ -39,11 +46,18 @@ final class ChangeFeedPoller {
   private int failures;
   private @Nullable String reportedProblem;
 
-  /** @param loaded the controllers of the models loaded now, declared and discovered */
-  ChangeFeedPoller(RegistryContext ctx, StoreReader store, Supplier<Collection<ModelController>> loaded) {
+  /**
+   * @param loaded the controllers of the models loaded now, declared and discovered
+   * @param experiments the declared experiments
+   * @param onFeed told of each successful read of the feed: what it holds, or null when there is no valid feed
+   */
+  ChangeFeedPoller(RegistryContext ctx, StoreReader store, Supplier<Collection<ModelController>> loaded,
+      Collection<ExperimentController> experiments, java.util.function.Consumer<@Nullable Changes> onFeed) {
     this.ctx = ctx;
     this.store = store;
     this.loaded = loaded;
+    this.experiments = List.copyOf(experiments);
+    this.onFeed = onFeed;
     this.loop = new PollLoop(StorageFormat.CHANGES, ctx.scheduler(), ctx.config(), this::poll, this::failures);
   }
 
@@ -79,17 +93,26 @@ final class ChangeFeedPoller {
             () -> store.store().read(StorageFormat.CHANGES, ifNoneMatch), r -> {}, () -> {})
         .handle((read, error) -> select(read, error, fullScan))
         .thenCompose(targets -> {
-          List<CompletableFuture<Void>> reads = new ArrayList<>(targets.size());
-          for (ModelController controller : targets) {
+          List<CompletableFuture<Void>> reads = new ArrayList<>(targets.models().size());
+          for (ModelController controller : targets.models()) {
             reads.add(controller.poll(false).read());
           }
-          log.debug("change feed: polled {} pointer(s){}", targets.size(), fullScan ? " (full scan)" : "");
+          for (ExperimentController experiment : targets.experiments()) {
+            reads.add(experiment.poll());
+          }
+          log.debug("change feed: polled {} pointer(s) and {} experiment(s){}", targets.models().size(),
+              targets.experiments().size(), fullScan ? " (full scan)" : "");
           return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new));
         });
   }
 
+  /** What one poll reads after the feed. */
+  private record Targets(List<ModelController> models, List<ExperimentController> experiments) {
+    static final Targets NONE = new Targets(List.of(), List.of());
+  }
+
   /** Records what the feed says and picks the models to poll. */
-  private List<ModelController> select(@Nullable ObjectRead read, @Nullable Throwable error, boolean fullScan) {
+  private Targets select(@Nullable ObjectRead read, @Nullable Throwable error, boolean fullScan) {
     Collection<ModelController> all = loaded.get();
     String problem = null;
     Changes changes = null;
@@ -138,19 +161,24 @@ final class ChangeFeedPoller {
       log.warn("{}", problem);
     }
     if (read == null) {
-      return List.of();
+      return Targets.NONE;
     }
-    List<ModelController> targets = new ArrayList<>();
+    onFeed.accept(changes);
+    List<ModelController> models = new ArrayList<>();
     for (ModelController controller : all) {
-      if (changes == null || fullScan || controller.needsPoll()) {
-        targets.add(controller);
-        continue;
-      }
-      Long sequence = changes.models().get(controller.name);
-      if (sequence != null && sequence > controller.pointerSequence()) {
-        targets.add(controller);
+      Long sequence = changes == null ? null : changes.models().get(controller.name);
+      if (changes == null || fullScan || controller.needsPoll()
+          || (sequence != null && sequence > controller.pointerSequence())) {
+        models.add(controller);
       }
     }
-    return targets;
+    List<ExperimentController> experimentsToRead = new ArrayList<>();
+    for (ExperimentController experiment : experiments) {
+      if (changes == null || fullScan || experiment.needsPoll()
+          || changes.experiment(experiment.name()) > experiment.sequence()) {
+        experimentsToRead.add(experiment);
+      }
+    }
+    return new Targets(models, experimentsToRead);
   }
 }

@@ -32,6 +32,12 @@ public record Changes(long generation, Map<String, Long> models, Map<String, Lon
     return sequence == null ? 0 : sequence;
   }
 
+  /** The sequence the feed holds for experiment {@code name}, or 0 when it has none. */
+  public long experiment(String name) {
+    Long sequence = experiments.get(name);
+    return sequence == null ? 0 : sequence;
+  }
+
   /** This feed after a pointer move of {@code model} to {@code sequence}: one generation later. */
   public Changes withModel(String model, long sequence) {
     Map<String, Long> next = new HashMap<>(models);

@@ -77,7 +77,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
       discovered.followEvictionsWith(name -> discoveredNow(name).handle);
     }
     this.feed = config.changeFeed() && config.polling() && ctx.store() != null
-        ? new ChangeFeedPoller(ctx, ctx.store(), this::loadedControllers)
+        ? new ChangeFeedPoller(ctx, ctx.store(), this::loadedControllers, experiments.values(),
+            discovered == null ? changes -> {} : discovered::feedRead)
         : null;
   }
 
@@ -127,6 +128,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
         controller.start();
       }
       ctx.retirement().start(registry::liveVersions);
+      if (registry.discovered != null) {
+        registry.discovered.start();
+      }
       for (ExperimentController experiment : registry.experiments.values()) {
         ModelController.awaitQuietly(experiment.poll());
       }
@@ -137,8 +141,8 @@ public final class DefaultModelRegistry implements ModelRegistry {
           controller.startPolling();
         }
       }
-      if (ctx.store() != null) {
-        registry.experiments.values().forEach(ExperimentController::startPolling);
+      if (ctx.store() != null && registry.feed == null) {
+        registry.experiments.values().forEach(ExperimentController::startPolling); // else the feed polls them
       }
       if (registry.quality != null) {
         registry.quality.start(config.qualityInterval());
@@ -158,7 +162,11 @@ public final class DefaultModelRegistry implements ModelRegistry {
   public Model current(String name) {
     ModelController controller = controllers.get(name);
     if (controller == null) {
-      controller = discoveredNow(name);
+      DiscoveredModels loaded = discovered;
+      controller = loaded == null || name == null ? null : loaded.hit(name); // the read path: a map read
+      if (controller == null) {
+        controller = discoveredNow(name);
+      }
     }
     return served(controller);
   }
@@ -264,7 +272,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
   @Override
   public dev.modelregistry.LoadedModelsStats loadedModelsStats() {
     return discovered == null
-        ? new dev.modelregistry.LoadedModelsStats(0, 0, 0, 0, Duration.ZERO, 0, 0, 0)
+        ? new dev.modelregistry.LoadedModelsStats(0, 0, 0, 0, Duration.ZERO, 0, 0, 0, 0)
         : discovered.stats();
   }
 
@@ -326,6 +334,9 @@ public final class DefaultModelRegistry implements ModelRegistry {
   @Override
   public void refresh() {
     requireOpen();
+    if (discovered != null) {
+      discovered.forgetMisses();
+    }
     List<CompletableFuture<Void>> loads = new ArrayList<>();
     for (ModelController controller : loadedControllers()) {
       loads.add(controller.poll(true).load());

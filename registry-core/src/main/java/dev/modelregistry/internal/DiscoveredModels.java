@@ -1,6 +1,7 @@
 package dev.modelregistry.internal;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -14,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -31,10 +35,44 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Weights are kept in KiB rounded up, against a bound of the byte bound rounded down, so the byte total
  * never exceeds the bound once Caffeine has run its eviction.
+ *
+ * <p><b>The read path.</b> A lookup of a loaded model reads a plain {@link ConcurrentHashMap}, {@code
+ * loadedByName}, before Caffeine: an asynchronous cache's {@code getIfPresent} records every access in a
+ * striped buffer, and a shared hit counter is one more contended write, which together cost a discovered
+ * lookup about three times a declared one. The map is kept in step with Caffeine: an entry is put once a load
+ * has completed and Caffeine still holds that load's future (checked after the put, so a load evicted at once
+ * leaves nothing behind; a lookup through Caffeine that finds a loaded model missing from the map puts it
+ * back), and removed by the removal listener <em>before</em> the controller is closed. So a lookup that starts
+ * after an eviction has completed never finds the evicted model. A lookup racing an eviction may still get
+ * the model being evicted: that is the same as a lookup racing a swap, and safe for the same
+ * reason, since eviction is a retirement (calls on it finish on it, the version is closed after the last one
+ * returns) and its handle follows the eviction to the model loaded again.
+ *
+ * <p>The first {@value #SAMPLE} hits of a loaded model are counted and told to Caffeine one by one, so a
+ * newcomer's frequency, which W-TinyLFU compares with the model it would evict, is exact. After that Caffeine
+ * is told of every {@value #SAMPLE}th hit of each thread (counted per thread, so no shared write), so the
+ * frequencies stay proportional to the real ones (Caffeine caps them at 15 anyway); the hit count
+ * grows by {@value #SAMPLE} at each such hit, so past the first ones it is an estimate. With an idle expiry, a
+ * hit is also reported when the model's last report is older than a thirty-second of the idle time, read from
+ * a coarse clock that a scheduled task moves (a volatile read per hit, a write per model at most once per
+ * tick): a model in regular use never expires because its hits were not sampled, and a model expires
+ * between 15/16 of the idle time and the idle time after its last call.
+ *
+ * <p><b>Names no source has</b> are remembered, when configured, for a time: a lookup of one fails at once
+ * with the same sources named, without reading the store. A remembered name is forgotten when the change feed
+ * shows a pointer move of it past the one known when it was missed, at the expiry, or at {@link
+ * #forgetMisses()}.
  */
 final class DiscoveredModels {
 
   private static final Logger log = LoggerFactory.getLogger(DiscoveredModels.class);
+
+  /** Caffeine is told of one hit in this many (a power of two). */
+  static final int SAMPLE = 16;
+  private static final int STRIPES = 64;
+  private static final int STRIPE_INTS = 32; // 128 bytes apart: no two slots share a cache line
+  /** The most names no source has that are remembered at once. */
+  static final int MAXIMUM_REMEMBERED_MISSES = 10_000;
 
   private final ModelDiscovery discovery;
   private final RegistryContext ctx;
@@ -50,6 +88,25 @@ final class DiscoveredModels {
   private final LongAdder loadFailures = new LongAdder();
   private final LongAdder loadNanos = new LongAdder();
   private final LongAdder evictions = new LongAdder();
+  private final LongAdder rememberedMisses = new LongAdder();
+  /**
+   * Hits on the read path, per thread (threads whose ids collide share a slot): written without a fence by
+   * the one thread that owns the slot, so counting costs no shared write. A lost update between two threads
+   * sharing a slot only moves which hit is sampled.
+   */
+  private final int[] hitsByThread = new int[(STRIPES + 2) * STRIPE_INTS];
+  /** The loaded models, read before Caffeine; see the class comment. */
+  private final ConcurrentHashMap<String, Loaded> loadedByName = new ConcurrentHashMap<>();
+  /** A hit is reported to Caffeine when its model's last report is this much older than {@link #coarseNow}. */
+  private final long reportAfterNanos;
+  private final long tickNanos;
+  /** The ticker's reading at the last tick; moved only with an idle expiry. */
+  private volatile long coarseNow;
+  private volatile @Nullable ScheduledFuture<?> tick;
+  private final @Nullable Cache<String, Missing> missing;
+  private final @Nullable Duration missingTtl;
+  /** The change feed as last read, or null when there is none (or it is not read). */
+  private volatile @Nullable Changes feed;
   private volatile java.util.function.@Nullable Function<String, ModelHandle> successor;
   /** The controllers whose first load runs now, so that their status can be read meanwhile. */
   private final Map<String, ModelController> starting = new java.util.concurrent.ConcurrentHashMap<>();
@@ -75,6 +132,9 @@ final class DiscoveredModels {
       builder.maximumWeight(maximumModels).weigher((String name, ModelController c) -> c.isPinned() ? 0 : 1);
     }
     Duration idle = config.expireAfterAccess();
+    this.tickNanos = idle == null ? 0 : Math.max(1_000_000, idle.toNanos() / 32);
+    this.reportAfterNanos = idle == null ? Long.MAX_VALUE : tickNanos;
+    this.coarseNow = ctx.ticker().read();
     if (idle != null) {
       long idleNanos = idle.toNanos();
       builder.expireAfter(new Expiry<String, ModelController>() {
@@ -97,6 +157,90 @@ final class DiscoveredModels {
     this.cache = builder
         .removalListener((String name, ModelController controller, RemovalCause cause) -> removed(name, controller, cause))
         .buildAsync();
+    Duration ttl = config.missingModelTtl();
+    this.missingTtl = ttl.isZero() ? null : ttl;
+    this.missing = missingTtl == null ? null : Caffeine.newBuilder()
+        .maximumSize(MAXIMUM_REMEMBERED_MISSES)
+        .expireAfterWrite(missingTtl)
+        .ticker(ctx.ticker()::read)
+        .executor(Runnable::run)
+        .<String, Missing>build();
+  }
+
+  /**
+   * The current thread's slot in {@link #hitsByThread}: threads with ids in a run of {@value #STRIPES} have
+   * slots of their own, each on its own cache line, and none on the line of the array's length, which every
+   * hit reads.
+   */
+  @SuppressWarnings("deprecation") // Thread.getId(), for Java 17; Thread.threadId() from 19
+  private static int stripe() {
+    return (((int) Thread.currentThread().getId() & (STRIPES - 1)) + 1) * STRIPE_INTS; // not beside the header
+  }
+
+  /** A loaded model as the read path holds it. */
+  private static final class Loaded {
+    final ModelController controller;
+    /** The coarse time of the last hit reported to Caffeine. */
+    volatile long reportedAt;
+    /** How many more hits are counted and reported one by one, before sampling takes over. */
+    volatile int exactHitsLeft = SAMPLE;
+
+    Loaded(ModelController controller, long reportedAt) {
+      this.controller = controller;
+      this.reportedAt = reportedAt;
+    }
+  }
+
+  /** A name no source had: what each said, and the name's sequence in the change feed when it was missed. */
+  private record Missing(List<String> attempts, long feedSequence) {}
+
+  /** Starts the coarse clock of the idle expiry, if there is one. */
+  void start() {
+    if (tickNanos > 0) {
+      tick = ctx.scheduler().scheduleWithFixedDelay(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Moves the coarse clock, and runs the expirations due: hits that skip Caffeine do not run them. */
+  private void tick() {
+    coarseNow = ctx.ticker().read();
+    cache.synchronous().cleanUp();
+  }
+
+  /**
+   * The controller of a loaded model, without touching Caffeine but on a sample; null if it is not loaded (or
+   * its load has not completed). The read path: see the class comment.
+   */
+  @Nullable ModelController hit(String name) {
+    Loaded loaded = loadedByName.get(name);
+    if (loaded == null) {
+      return null;
+    }
+    int exact = loaded.exactHitsLeft;
+    if (exact > 0) {
+      loaded.exactHitsLeft = exact - 1; // racy on purpose: a few more exact hits do no harm
+      report(name, loaded, 1);
+    } else if ((++hitsByThread[stripe()] & (SAMPLE - 1)) == 0) {
+      report(name, loaded, SAMPLE);
+    } else if (coarseNow - loaded.reportedAt >= reportAfterNanos) {
+      report(name, loaded, 0);
+    }
+    return loaded.controller;
+  }
+
+  /**
+   * Tells Caffeine of a hit (frequency for W-TinyLFU, recency, and the idle expiry from now), and counts
+   * {@code hits} hits.
+   */
+  private void report(String name, Loaded loaded, int hits) {
+    long now = coarseNow;
+    if (loaded.reportedAt != now) {
+      loaded.reportedAt = now;
+    }
+    if (hits > 0) {
+      this.hits.add(hits);
+    }
+    cache.getIfPresent(name);
   }
 
   /** The model's controller, loaded or loading, if discovery accepts the name; null if it does not. */
@@ -104,6 +248,10 @@ final class DiscoveredModels {
     CompletableFuture<ModelController> present = cache.getIfPresent(name);
     if (present != null) {
       hits.increment();
+      if (present.isDone() && !present.isCompletedExceptionally() && !loadedByName.containsKey(name)
+          && !closed.get()) {
+        publish(name, present.join()); // a put lost to a race with another load of the name: back on the read path
+      }
       return present;
     }
     if (!discovery.accepts(name)) {
@@ -112,15 +260,69 @@ final class DiscoveredModels {
     if (closed.get()) {
       return CompletableFuture.failedFuture(RegistryClosedException.ofRegistry());
     }
+    ModelNotFoundException remembered = rememberedMiss(name);
+    if (remembered != null) {
+      return CompletableFuture.failedFuture(remembered);
+    }
     CompletableFuture<ModelController> mine = new CompletableFuture<>();
     CompletableFuture<ModelController> got = cache.get(name, (key, executor) -> mine); // no work inside the map
     if (got != mine) {
       hits.increment();
       return got;
     }
+    remembered = rememberedMiss(name); // a load that failed between the check and the insert
+    if (remembered != null) {
+      cache.asMap().remove(name, mine);
+      mine.completeExceptionally(remembered);
+      return mine;
+    }
     misses.increment();
     load(name, mine);
     return mine;
+  }
+
+  /** The error of a remembered miss of {@code name}, counted; null if none is remembered. */
+  private @Nullable ModelNotFoundException rememberedMiss(String name) {
+    Cache<String, Missing> remembered = missing;
+    Missing miss = remembered == null ? null : remembered.getIfPresent(name);
+    if (miss == null) {
+      return null;
+    }
+    rememberedMisses.increment();
+    return ModelNotFoundException.noSourceRemembered(name, miss.attempts(), java.util.Objects.requireNonNull(missingTtl));
+  }
+
+  /** Remembers that no source had {@code name}, if that is what {@code error} says and the store said it. */
+  private void rememberMiss(String name, ModelController controller, Throwable error, long feedSequence) {
+    Cache<String, Missing> remembered = missing;
+    if (remembered != null && error instanceof ModelNotFoundException notFound && controller.storeHadNoPointer()) {
+      remembered.put(name, new Missing(notFound.attempts(), feedSequence));
+    }
+  }
+
+  /**
+   * Records the change feed as just read (null when the store has none, or it is not valid), and forgets the
+   * remembered misses of names whose pointer moved since they were missed.
+   */
+  void feedRead(@Nullable Changes changes) {
+    feed = changes;
+    Cache<String, Missing> remembered = missing;
+    if (changes == null || remembered == null) {
+      return;
+    }
+    for (Map.Entry<String, Missing> e : remembered.asMap().entrySet()) {
+      if (changes.model(e.getKey()) > e.getValue().feedSequence()) {
+        remembered.asMap().remove(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  /** Forgets every remembered miss, so that the next lookup of such a name reads the store. */
+  void forgetMisses() {
+    Cache<String, Missing> remembered = missing;
+    if (remembered != null) {
+      remembered.invalidateAll();
+    }
   }
 
   /** Where calls on the handle of an evicted model go: the registry's lookup, which loads it again. */
@@ -158,6 +360,8 @@ final class DiscoveredModels {
 
   private void load(String name, CompletableFuture<ModelController> mine) {
     long start = ctx.ticker().read();
+    Changes feedAtStart = feed;
+    long feedSequence = feedAtStart == null ? 0 : feedAtStart.model(name);
     ModelController controller;
     try {
       controller = new ModelController(new ModelSpec(name, false, null), ctx, pipeline);
@@ -174,8 +378,10 @@ final class DiscoveredModels {
       if (error != null) {
         loadFailures.increment();
         controller.close(); // nothing is served; stops what it may have started
+        Throwable cause = ModelController.unwrapped(error);
+        rememberMiss(name, controller, cause, feedSequence); // before the removal: no lookup misses both
         cache.asMap().remove(name, mine);
-        mine.completeExceptionally(ModelController.unwrapped(error));
+        mine.completeExceptionally(cause);
         return;
       }
       loads.increment();
@@ -193,6 +399,7 @@ final class DiscoveredModels {
         controller.handle.followEviction(next);
       }
       mine.complete(controller); // Caffeine weighs it now, and evicts what the bound calls for
+      publish(name, controller);
       enforceCount();
     });
   }
@@ -242,11 +449,35 @@ final class DiscoveredModels {
       evictions.increment();
       closeEvicted(name, controller, cause == RemovalCause.EXPIRED ? "expired" : "size");
     } else {
+      forget(name, controller);
       controller.close();
     }
   }
 
+  /**
+   * Puts a loaded model on the read path, if Caffeine still holds it once it is there: one evicted (or
+   * removed) meanwhile, whose removal listener may have run already, is taken off again. A put that replaced
+   * the entry of a newer load of the name (a race of two loads around an eviction) takes that one off the read
+   * path until its next lookup through Caffeine puts it back.
+   */
+  private void publish(String name, ModelController controller) {
+    Loaded loaded = new Loaded(controller, coarseNow);
+    loadedByName.put(name, loaded);
+    if (cache.synchronous().policy().getIfPresentQuietly(name) != controller) {
+      loadedByName.remove(name, loaded);
+    }
+  }
+
+  /** Takes the model off the read path; before it is closed, so that no lookup after the close finds it. */
+  private void forget(String name, ModelController controller) {
+    Loaded loaded = loadedByName.get(name);
+    if (loaded != null && loaded.controller == controller) {
+      loadedByName.remove(name, loaded);
+    }
+  }
+
   private void closeEvicted(String name, ModelController controller, String reason) {
+    forget(name, controller);
     controller.close();
     ctx.events().evicted(name, reason);
   }
@@ -276,12 +507,17 @@ final class DiscoveredModels {
           .orElse(weight);
     }
     return new LoadedModelsStats(hits.sum(), misses.sum(), loads.sum(), loadFailures.sum(),
-        Duration.ofNanos(loadNanos.sum()), evictions.sum(), weight, count);
+        Duration.ofNanos(loadNanos.sum()), evictions.sum(), weight, count, rememberedMisses.sum());
   }
 
   /** Closes every loaded model and refuses new ones; returns the loads still running. */
   List<CompletableFuture<Void>> close() {
     closed.set(true);
+    ScheduledFuture<?> ticking = tick;
+    if (ticking != null) {
+      ticking.cancel(false);
+    }
+    loadedByName.clear();
     List<CompletableFuture<Void>> running = new ArrayList<>();
     for (ModelController c : all()) {
       running.add(c.close());

@@ -34,6 +34,8 @@ final class ExperimentController implements Experiment {
   private @Nullable String tag; // guarded by lock
   private volatile @Nullable String lastFailure;
   private volatile int failedPolls;
+  /** The sequence of the file last read (0 before, or when it has none), compared with the change feed's. */
+  private volatile long sequence;
 
   ExperimentController(String name, RegistryContext ctx, Function<String, @Nullable ModelHandle> models) {
     this.name = name;
@@ -90,6 +92,7 @@ final class ExperimentController implements Experiment {
       return;
     }
     failedPolls = 0;
+    sequence = StorageFormat.experimentSequence(read.content());
     try {
       ExperimentDefinition definition = dev.modelregistry.internal.StorageFormat.parseExperiment(name, read.content());
       State next = build(definition);
@@ -182,6 +185,16 @@ final class ExperimentController implements Experiment {
     }
     counts.forEach((variant, count) -> out.putIfAbsent(variant, count.sum()));
     return out;
+  }
+
+  /** The sequence of the experiment's file as last read; the change feed's is compared with it. */
+  long sequence() {
+    return sequence;
+  }
+
+  /** Whether the last read failed, so that polls go on reading the file whatever the change feed says. */
+  boolean needsPoll() {
+    return failedPolls > 0;
   }
 
   /** Why the last read was refused, or null. */

@@ -54,6 +54,7 @@ final class ModelController {
   private @Nullable VersionId pointerVersion;
   private @Nullable Pointer pointer;
   private boolean pointerProblem;
+  private boolean noPointerAtStart; // guarded by lock
   private @Nullable VersionId pinned;
   private final RetryBackoff retry;
   private int pollFailures;
@@ -245,6 +246,7 @@ final class ModelController {
       pointerTag = read.tag();
       if (read.pointer() == null) {
         pointerProblem = read.malformed() != null;
+        noPointerAtStart = read.malformed() == null;
         StoreReader store = java.util.Objects.requireNonNull(ctx.store());
         String problem = read.malformed() != null
             ? read.malformed()
@@ -276,6 +278,16 @@ final class ModelController {
   boolean needsPoll() {
     synchronized (lock) {
       return pointerProblem || lastPoll == PollResult.FAILED || consecutiveFailures > 0 || !handle.isLoaded();
+    }
+  }
+
+  /**
+   * Whether the first load found no pointer in the store (not a store that failed, nor a pointer that was
+   * not valid), or there is no store: a name no source has, if the other sources had nothing either.
+   */
+  boolean storeHadNoPointer() {
+    synchronized (lock) {
+      return ctx.store() == null || noPointerAtStart;
     }
   }
 

@@ -51,7 +51,8 @@ public record RegistryConfig(
     long maximumModels,
     @Nullable Duration expireAfterAccess,
     boolean changeFeed,
-    int fullScanEvery) {
+    int fullScanEvery,
+    Duration missingModelTtl) {
 
   /** Copies the lists. */
   public RegistryConfig {

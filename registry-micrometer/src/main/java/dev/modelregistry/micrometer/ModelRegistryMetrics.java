@@ -117,6 +117,10 @@ public class ModelRegistryMetrics implements MeterBinder, RegistryListener {
         .description("Lookups of discovered models that found them loaded or loading").register(registry);
     FunctionCounter.builder("model.registry.cache.misses", models, m -> m.loadedModelsStats().misses())
         .description("Lookups of discovered models that started a load").register(registry);
+    FunctionCounter.builder("model.registry.cache.remembered.misses", models,
+            m -> m.loadedModelsStats().rememberedMisses())
+        .description("Lookups of names no source has, answered from memory without asking the sources")
+        .register(registry);
     FunctionCounter.builder("model.registry.cache.loads", models, m -> m.loadedModelsStats().loads())
         .description("Discovered models loaded").register(registry);
     FunctionCounter.builder("model.registry.cache.load.failures", models, m -> m.loadedModelsStats().loadFailures())

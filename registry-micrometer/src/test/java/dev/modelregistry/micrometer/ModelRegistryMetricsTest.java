@@ -67,6 +67,7 @@ class ModelRegistryMetricsTest {
       assertThat(meters.get("model.registry.loaded").tags("model", kept).gauge().value()).isEqualTo(1);
       assertThat(meters.get("model.registry.cache.misses").functionCounter().count()).isEqualTo(2);
       assertThat(meters.get("model.registry.cache.hits").functionCounter().count()).isEqualTo(2);
+      assertThat(meters.get("model.registry.cache.remembered.misses").functionCounter().count()).isZero();
       assertThat(meters.get("model.registry.cache.loads").functionCounter().count()).isEqualTo(2);
       assertThat(meters.get("model.registry.cache.evictions").functionCounter().count()).isEqualTo(1);
       assertThat(meters.get("model.registry.cache.size").gauge().value()).isEqualTo(1);

@@ -111,6 +111,7 @@ public class ModelRegistryAutoConfiguration {
       if (discovery.getExpireAfterAccess() != null) {
         builder.expireAfterAccess(discovery.getExpireAfterAccess());
       }
+      builder.missingModelTtl(discovery.getMissingModelTtl());
     }
     if (properties.getChangeFeed() != null) {
       builder.changeFeed(properties.getChangeFeed());

@@ -138,6 +138,12 @@ public class ModelRegistryProperties {
     /** Evict a discovered model no call has asked for during this time; unset: never. */
     private @Nullable Duration expireAfterAccess;
 
+    /**
+     * How long a name no source has is remembered, so that asking for it again does not read the store; a
+     * model published under it is found at the next poll of the change feed. 0 turns it off.
+     */
+    private Duration missingModelTtl = Duration.ofSeconds(30);
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -176,6 +182,14 @@ public class ModelRegistryProperties {
 
     public void setExpireAfterAccess(@Nullable Duration expireAfterAccess) {
       this.expireAfterAccess = expireAfterAccess;
+    }
+
+    public Duration getMissingModelTtl() {
+      return missingModelTtl;
+    }
+
+    public void setMissingModelTtl(Duration missingModelTtl) {
+      this.missingModelTtl = missingModelTtl;
     }
   }
 

@@ -80,4 +80,34 @@ class ManyModelsAutoConfigurationTest {
       assertThat(registry.models()).doesNotContain("tracker01");
     });
   }
+
+  @Test
+  void aNameNoSourceHasIsRememberedForTheConfiguredTime() {
+    runner().run(context -> {
+      assertThat(context.getBean(ModelRegistryProperties.class).getDiscovery().getMissingModelTtl())
+          .isEqualTo(java.time.Duration.ofSeconds(30));
+      ModelRegistry registry = context.getBean(ModelRegistry.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.current("dish_new"))
+          .isInstanceOf(dev.modelregistry.ModelNotFoundException.class);
+      publishDish("dish_new");
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.current("dish_new"))
+          .hasMessageContaining("remembered for up to 30000 ms");
+      assertThat(registry.loadedModelsStats().rememberedMisses()).isEqualTo(1);
+    });
+    runner().withPropertyValues("model-registry.discovery.missing-model-ttl=0").run(context -> {
+      ModelRegistry registry = context.getBean(ModelRegistry.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.current("dish_other"))
+          .isInstanceOf(dev.modelregistry.ModelNotFoundException.class);
+      publishDish("dish_other");
+
+      assertThat(registry.current("dish_other").predict(new float[] {1, 1})).containsExactly(0.5f);
+    });
+  }
+
+  private void publishDish(String dish) {
+    ModelPublisher publisher = ModelPublisher.on(FilesystemModelStore.of(dir.resolve("store")));
+    publisher.promote(dish, publisher.publish(dish, Publication.builder()
+        .file("model.json", LinearModel.constant(0.5f, 2).toJson()).build()).version().value(), null);
+  }
 }
