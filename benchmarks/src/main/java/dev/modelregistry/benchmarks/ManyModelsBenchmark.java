@@ -38,11 +38,14 @@ public class ManyModelsBenchmark {
   public static class Declared {
     Fixtures.Served served;
     ModelRegistry registry;
+    /** The model's name, equal to the registry's but another String object. */
+    String otherName;
 
     @Setup(Level.Trial)
     public void setUp() {
       served = Fixtures.serve(Fixtures.linearPublication());
       registry = served.registry();
+      otherName = new String(Fixtures.MODEL.toCharArray());
     }
 
     @TearDown(Level.Trial)
@@ -61,6 +64,8 @@ public class ManyModelsBenchmark {
     Fixtures.Served served;
     ModelRegistry registry;
     String[] names;
+    /** The middle name as the registry keeps it: the same String object, so the lookup skips equals(). */
+    String kept;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -70,6 +75,8 @@ public class ManyModelsBenchmark {
       for (int i = 0; i < models; i++) {
         names[i] = Fixtures.manyName(i);
       }
+      String middle = names[models / 2];
+      kept = registry.models().stream().filter(middle::equals).findFirst().orElseThrow();
     }
 
     @TearDown(Level.Trial)
@@ -117,10 +124,25 @@ public class ManyModelsBenchmark {
     bh.consume(s.registry.current(Fixtures.MODEL));
   }
 
-  /** The same name every time, among 10,000 loaded. */
+  /**
+   * The same name every time, among 10,000 loaded: an equal String but not the registry's own, as a name
+   * read from a request is, so the map compares the characters.
+   */
   @Benchmark
   public void lookupDiscoveredHit(Discovered s, Blackhole bh) {
     bh.consume(s.registry.current(s.names[s.names.length / 2]));
+  }
+
+  /** As {@link #lookupDiscoveredHit}, with the registry's own String, as {@link #lookupDeclared} has. */
+  @Benchmark
+  public void lookupDiscoveredHitSameString(Discovered s, Blackhole bh) {
+    bh.consume(s.registry.current(s.kept));
+  }
+
+  /** As {@link #lookupDeclared}, with an equal String that is not the registry's own. */
+  @Benchmark
+  public void lookupDeclaredOtherString(Declared s, Blackhole bh) {
+    bh.consume(s.registry.current(s.otherName));
   }
 
   /** A different name each time, all 10,000 in turn (cache misses in the CPU's caches, not the registry's). */

@@ -42,6 +42,12 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
   private final RegistryContext ctx;
   private final Map<String, ModelController> controllers;
+  /**
+   * What a lookup that hits reads, once: the declared models and the loaded discovered ones (see {@link
+   * DiscoveredModels}).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, DiscoveredModels.Served> readPath =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, ExperimentController> experiments;
   private final @Nullable QualityMonitor quality;
   private final @Nullable DiscoveredModels discovered;
@@ -63,6 +69,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
       byName.put(spec.name(), new ModelController(spec, ctx, pipeline));
     }
     this.controllers = java.util.Collections.unmodifiableMap(byName);
+    byName.forEach((name, controller) -> readPath.put(name, DiscoveredModels.Served.declared(controller)));
     Map<String, ExperimentController> experimentsByName = new LinkedHashMap<>();
     for (String experiment : ctx.config().experiments()) {
       experimentsByName.put(experiment, new ExperimentController(experiment, ctx,
@@ -72,7 +79,7 @@ public final class DefaultModelRegistry implements ModelRegistry {
     RegistryConfig config = ctx.config();
     this.discovered = config.discovery() == null
         ? null
-        : new DiscoveredModels(config.discovery(), ctx, pipeline, !config.changeFeed());
+        : new DiscoveredModels(config.discovery(), ctx, pipeline, !config.changeFeed(), readPath);
     if (discovered != null) {
       discovered.followEvictionsWith(name -> discoveredNow(name).handle);
     }
@@ -160,15 +167,16 @@ public final class DefaultModelRegistry implements ModelRegistry {
 
   @Override
   public Model current(String name) {
-    ModelController controller = controllers.get(name);
-    if (controller == null) {
+    DiscoveredModels.Served hit = name == null ? null : readPath.get(name); // the read path: one map read
+    if (hit != null) {
       DiscoveredModels loaded = discovered;
-      controller = loaded == null || name == null ? null : loaded.hit(name); // the read path: a map read
-      if (controller == null) {
-        controller = discoveredNow(name);
+      if (!hit.declared && loaded != null) {
+        loaded.sample(name, hit);
       }
+      return served(hit.controller);
     }
-    return served(controller);
+    ModelController controller = controllers.get(name);
+    return served(controller != null ? controller : discoveredNow(name));
   }
 
   /** The handle of a model whose controller exists, if a version of it is loaded. */

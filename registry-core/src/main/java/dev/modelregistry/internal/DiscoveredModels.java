@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Weights are kept in KiB rounded up, against a bound of the byte bound rounded down, so the byte total
  * never exceeds the bound once Caffeine has run its eviction.
  *
- * <p><b>The read path.</b> A lookup of a loaded model reads a plain {@link ConcurrentHashMap}, {@code
- * loadedByName}, before Caffeine: an asynchronous cache's {@code getIfPresent} records every access in a
+ * <p><b>The read path.</b> A lookup of a loaded model reads a plain {@link ConcurrentHashMap}, the registry's read
+ * path (which also holds the declared models, so that any lookup that hits is one map read), before Caffeine: an asynchronous cache's {@code getIfPresent} records every access in a
  * striped buffer, and a shared hit counter is one more contended write, which together cost a discovered
  * lookup about three times a declared one. The map is kept in step with Caffeine: an entry is put once a load
  * has completed and Caffeine still holds that load's future (checked after the put, so a load evicted at once
@@ -96,7 +96,7 @@ final class DiscoveredModels {
    */
   private final int[] hitsByThread = new int[(STRIPES + 2) * STRIPE_INTS];
   /** The loaded models, read before Caffeine; see the class comment. */
-  private final ConcurrentHashMap<String, Loaded> loadedByName = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Served> loadedByName;
   /** A hit is reported to Caffeine when its model's last report is this much older than {@link #coarseNow}. */
   private final long reportAfterNanos;
   private final long tickNanos;
@@ -113,8 +113,11 @@ final class DiscoveredModels {
 
   /**
    * @param pollEach whether each loaded model polls its own pointer (no change feed)
+   * @param readPath the registry's read path, holding its declared models: loaded models are put there
    */
-  DiscoveredModels(ModelDiscovery discovery, RegistryContext ctx, LoadPipeline pipeline, boolean pollEach) {
+  DiscoveredModels(ModelDiscovery discovery, RegistryContext ctx, LoadPipeline pipeline, boolean pollEach,
+      ConcurrentHashMap<String, Served> readPath) {
+    this.loadedByName = readPath;
     this.discovery = discovery;
     this.ctx = ctx;
     this.pipeline = pipeline;
@@ -177,17 +180,28 @@ final class DiscoveredModels {
     return (((int) Thread.currentThread().getId() & (STRIPES - 1)) + 1) * STRIPE_INTS; // not beside the header
   }
 
-  /** A loaded model as the read path holds it. */
-  private static final class Loaded {
+  /**
+   * A model as the registry's read path holds it: a declared model (never sampled, never removed) or a loaded
+   * discovered one.
+   */
+  static final class Served {
     final ModelController controller;
+    /** Whether the model is declared: its hits are not sampled and its entry is never removed. */
+    final boolean declared;
     /** The coarse time of the last hit reported to Caffeine. */
     volatile long reportedAt;
     /** How many more hits are counted and reported one by one, before sampling takes over. */
     volatile int exactHitsLeft = SAMPLE;
 
-    Loaded(ModelController controller, long reportedAt) {
+    private Served(ModelController controller, boolean declared, long reportedAt) {
       this.controller = controller;
+      this.declared = declared;
       this.reportedAt = reportedAt;
+    }
+
+    /** A declared model's entry. */
+    static Served declared(ModelController controller) {
+      return new Served(controller, true, 0);
     }
   }
 
@@ -208,14 +222,10 @@ final class DiscoveredModels {
   }
 
   /**
-   * The controller of a loaded model, without touching Caffeine but on a sample; null if it is not loaded (or
-   * its load has not completed). The read path: see the class comment.
+   * Counts a hit of a loaded model found on the read path, telling Caffeine of it only on a sample. See the
+   * class comment.
    */
-  @Nullable ModelController hit(String name) {
-    Loaded loaded = loadedByName.get(name);
-    if (loaded == null) {
-      return null;
-    }
+  void sample(String name, Served loaded) {
     int exact = loaded.exactHitsLeft;
     if (exact > 0) {
       loaded.exactHitsLeft = exact - 1; // racy on purpose: a few more exact hits do no harm
@@ -225,14 +235,13 @@ final class DiscoveredModels {
     } else if (coarseNow - loaded.reportedAt >= reportAfterNanos) {
       report(name, loaded, 0);
     }
-    return loaded.controller;
   }
 
   /**
    * Tells Caffeine of a hit (frequency for W-TinyLFU, recency, and the idle expiry from now), and counts
    * {@code hits} hits.
    */
-  private void report(String name, Loaded loaded, int hits) {
+  private void report(String name, Served loaded, int hits) {
     long now = coarseNow;
     if (loaded.reportedAt != now) {
       loaded.reportedAt = now;
@@ -461,8 +470,12 @@ final class DiscoveredModels {
    * path until its next lookup through Caffeine puts it back.
    */
   private void publish(String name, ModelController controller) {
-    Loaded loaded = new Loaded(controller, coarseNow);
-    loadedByName.put(name, loaded);
+    Served loaded = new Served(controller, false, coarseNow);
+    Served before = loadedByName.put(name, loaded);
+    if (before != null && before.declared) {
+      loadedByName.put(name, before); // a declared model of that name wins: it is never replaced or removed
+      return;
+    }
     if (cache.synchronous().policy().getIfPresentQuietly(name) != controller) {
       loadedByName.remove(name, loaded);
     }
@@ -470,8 +483,8 @@ final class DiscoveredModels {
 
   /** Takes the model off the read path; before it is closed, so that no lookup after the close finds it. */
   private void forget(String name, ModelController controller) {
-    Loaded loaded = loadedByName.get(name);
-    if (loaded != null && loaded.controller == controller) {
+    Served loaded = loadedByName.get(name);
+    if (loaded != null && !loaded.declared && loaded.controller == controller) {
       loadedByName.remove(name, loaded);
     }
   }
@@ -517,7 +530,7 @@ final class DiscoveredModels {
     if (ticking != null) {
       ticking.cancel(false);
     }
-    loadedByName.clear();
+    loadedByName.values().removeIf(served -> !served.declared);
     List<CompletableFuture<Void>> running = new ArrayList<>();
     for (ModelController c : all()) {
       running.add(c.close());
