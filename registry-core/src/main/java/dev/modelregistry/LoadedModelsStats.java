@@ -11,8 +11,8 @@ import java.time.Duration;
  *
  * @param hits calls to {@link ModelRegistry#current(String)} that found the model loaded (or loading). An
  *     estimate: once a model's load has completed, its first 16 hits are counted one by one, and later ones
- *     on a sample, every 16th call of each thread (16 at a time), which keeps a shared counter off the read path;
- *     over thousands of calls the estimate is within a few percent
+ *     on a sample, one call in 16 of each thread (16 at a time), which keeps a shared counter off the read
+ *     path; over thousands of calls the estimate is within a few percent
  * @param misses calls that had to start a load
  * @param loads loads that succeeded
  * @param loadFailures loads that failed (no source had the model, or it could not be loaded)

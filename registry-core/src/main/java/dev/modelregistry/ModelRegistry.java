@@ -362,11 +362,12 @@ public interface ModelRegistry extends AutoCloseable {
      * How long a discovered name that no source has is remembered: within this time {@link
      * ModelRegistry#current(String)} of it throws {@link ModelNotFoundException} (naming every source tried,
      * as the first time) without asking the sources again. Only a definite "no such model" is remembered (the
-     * store had no pointer and no other source had a version), not a store that could not be read. A model
-     * published under the name is found as soon as the change feed shows its pointer (at the next poll), else
-     * once this time has passed; {@link ModelRegistry#refresh()} forgets every remembered name. At most
-     * 10,000 names are remembered, the oldest dropped first. {@code Duration.ZERO} turns it off. Needs
-     * {@link #discover}. Default: 30 s.
+     * store had no pointer, the local cache no last good version, the fallback no pointer and no version
+     * folder), not a source that could not be read. A model published under the name is found as soon as
+     * the change feed shows its pointer (at the next poll), else once this time has passed; {@link
+     * ModelRegistry#refresh()} forgets every remembered name. At most 10,000 names are remembered (past that,
+     * Caffeine's W-TinyLFU picks which to drop, which may be newer ones). {@code Duration.ZERO} turns it off.
+     * Needs {@link #discover}. Default: 30 s.
      */
     public Builder missingModelTtl(Duration ttl) {
       requireState(this.missingModelTtl == null, "missingModelTtl", this.missingModelTtl);

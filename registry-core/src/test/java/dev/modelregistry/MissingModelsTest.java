@@ -173,4 +173,35 @@ class MissingModelsTest extends RegistryHarness {
     assertThatThrownBy(() -> builder().missingModelTtl(Duration.ofSeconds(5)).build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no discovery is set");
   }
+
+  @Test
+  void aFallbackThatCouldNotBeReadIsNotRemembered() {
+    InMemoryModelStore bundledMemory = new InMemoryModelStore();
+    FaultyStore bundled = new FaultyStore(bundledMemory);
+    ModelRegistry registry = build(discovering().fallback(bundled).missingModelTtl(Duration.ofMinutes(5)));
+    ModelPublisher bundler = ModelPublisher.on(bundledMemory);
+    bundler.promote("dish_b", bundler.publish("dish_b", CountingLoader.version(7)).version().value(), null);
+    bundled.failWith((operation, key) -> new IOException("connection reset"));
+
+    assertThatThrownBy(() -> registry.current("dish_b")).isInstanceOf(ModelNotFoundException.class)
+        .hasMessageContaining("connection reset");
+    bundled.failWith(null); // the fallback is back: the next lookup asks the sources again
+
+    assertThat(registry.current("dish_b").predict(TWO)).containsExactly(7f);
+    assertThat(registry.loadedModelsStats().rememberedMisses()).isZero();
+  }
+
+  @Test
+  void aNameNoFallbackHasEitherIsRemembered() {
+    ModelRegistry registry = build(discovering().fallback(new InMemoryModelStore())
+        .missingModelTtl(Duration.ofMinutes(5)));
+
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> registry.current("dish_nope")).isInstanceOf(ModelNotFoundException.class)
+          .hasMessageContaining("bundled");
+    }
+
+    assertThat(store.pointerReads.get()).as("the store is read once").isEqualTo(1);
+    assertThat(registry.loadedModelsStats().rememberedMisses()).isEqualTo(4);
+  }
 }

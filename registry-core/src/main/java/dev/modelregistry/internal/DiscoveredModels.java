@@ -40,23 +40,26 @@ import org.slf4j.LoggerFactory;
  * path (which also holds the declared models, so that any lookup that hits is one map read), before Caffeine: an asynchronous cache's {@code getIfPresent} records every access in a
  * striped buffer, and a shared hit counter is one more contended write, which together cost a discovered
  * lookup about three times a declared one. The map is kept in step with Caffeine: an entry is put once a load
- * has completed and Caffeine still holds that load's future (checked after the put, so a load evicted at once
- * leaves nothing behind; a lookup through Caffeine that finds a loaded model missing from the map puts it
- * back), and removed by the removal listener <em>before</em> the controller is closed. So a lookup that starts
- * after an eviction has completed never finds the evicted model. A lookup racing an eviction may still get
+ * has completed and Caffeine still holds that load's future (checked under the map's lock for the name, which
+ * the removal listener also takes, so a load evicted at once leaves nothing behind; a lookup through Caffeine
+ * that finds a loaded model missing from the map puts it back), and removed by the removal listener
+ * <em>before</em> the controller is closed. So a lookup that starts after an eviction has completed never
+ * finds the evicted model. A lookup racing an eviction may still get
  * the model being evicted: that is the same as a lookup racing a swap, and safe for the same
  * reason, since eviction is a retirement (calls on it finish on it, the version is closed after the last one
  * returns) and its handle follows the eviction to the model loaded again.
  *
  * <p>The first {@value #SAMPLE} hits of a loaded model are counted and told to Caffeine one by one, so a
  * newcomer's frequency, which W-TinyLFU compares with the model it would evict, is exact. After that Caffeine
- * is told of every {@value #SAMPLE}th hit of each thread (counted per thread, so no shared write), so the
- * frequencies stay proportional to the real ones (Caffeine caps them at 15 anyway); the hit count
- * grows by {@value #SAMPLE} at each such hit, so past the first ones it is an estimate. With an idle expiry, a
+ * is told of one hit in {@value #SAMPLE} of each thread (counted per thread, so no shared write; which ones
+ * by a hash of the count, see {@link #sampled}), so the frequencies stay proportional to the real ones
+ * (Caffeine caps them at 15 anyway); the hit count grows by {@value #SAMPLE} at each such hit, so past the
+ * first ones it is an estimate. With an idle expiry, a
  * hit is also reported when the model's last report is older than a thirty-second of the idle time, read from
  * a coarse clock that a scheduled task moves (a volatile read per hit, a write per model at most once per
- * tick): a model in regular use never expires because its hits were not sampled, and a model expires
- * between 15/16 of the idle time and the idle time after its last call.
+ * tick): a model in regular use never expires because its hits were not sampled. A model expires within a
+ * sixteenth of the idle time of the idle time after its last call: its last report may precede its last call
+ * by up to two ticks, and expirations run at the next tick.
  *
  * <p><b>Names no source has</b> are remembered, when configured, for a time: a lookup of one fails at once
  * with the same sources named, without reading the store. A remembered name is forgotten when the change feed
@@ -69,6 +72,7 @@ final class DiscoveredModels {
 
   /** Caffeine is told of one hit in this many (a power of two). */
   static final int SAMPLE = 16;
+  private static final int SAMPLE_BITS = 4;
   private static final int STRIPES = 64;
   private static final int STRIPE_INTS = 32; // 128 bytes apart: no two slots share a cache line
   /** The most names no source has that are remembered at once. */
@@ -230,11 +234,22 @@ final class DiscoveredModels {
     if (exact > 0) {
       loaded.exactHitsLeft = exact - 1; // racy on purpose: a few more exact hits do no harm
       report(name, loaded, 1);
-    } else if ((++hitsByThread[stripe()] & (SAMPLE - 1)) == 0) {
+    } else if (sampled(++hitsByThread[stripe()])) {
       report(name, loaded, SAMPLE);
     } else if (coarseNow - loaded.reportedAt >= reportAfterNanos) {
       report(name, loaded, 0);
     }
+  }
+
+  /**
+   * Whether a thread's {@code count}th sampled-phase hit is told to Caffeine: one count in {@value #SAMPLE},
+   * picked by the top bits of a multiplicative (Fibonacci) hash, not every {@value #SAMPLE}th. A thread that
+   * asks for models in a fixed cycle whose length divides {@value #SAMPLE} (a, b, a, b, ...) would otherwise
+   * have every sampled hit land on the same model, and the others' frequencies would stop growing; the hash
+   * spreads the sampled counts over every residue of any such cycle.
+   */
+  static boolean sampled(int count) {
+    return (count * 0x9E3779B9) >>> (32 - SAMPLE_BITS) == 0;
   }
 
   /**
@@ -301,10 +316,13 @@ final class DiscoveredModels {
     return ModelNotFoundException.noSourceRemembered(name, miss.attempts(), java.util.Objects.requireNonNull(missingTtl));
   }
 
-  /** Remembers that no source had {@code name}, if that is what {@code error} says and the store said it. */
+  /**
+   * Remembers that no source had {@code name}, if that is what {@code error} says and every source said so
+   * for certain (not a source that could not be read, or a version that would not load).
+   */
   private void rememberMiss(String name, ModelController controller, Throwable error, long feedSequence) {
     Cache<String, Missing> remembered = missing;
-    if (remembered != null && error instanceof ModelNotFoundException notFound && controller.storeHadNoPointer()) {
+    if (remembered != null && error instanceof ModelNotFoundException notFound && controller.noSourceHadIt()) {
       remembered.put(name, new Missing(notFound.attempts(), feedSequence));
     }
   }
@@ -409,6 +427,10 @@ final class DiscoveredModels {
       }
       mine.complete(controller); // Caffeine weighs it now, and evicts what the bound calls for
       publish(name, controller);
+      if (closed.get()) {
+        controller.close(); // close() may have listed the loaded models before this one completed; closing is idempotent
+        return;
+      }
       enforceCount();
     });
   }
@@ -471,12 +493,19 @@ final class DiscoveredModels {
    */
   private void publish(String name, ModelController controller) {
     Served loaded = new Served(controller, false, coarseNow);
-    Served before = loadedByName.put(name, loaded);
-    if (before != null && before.declared) {
-      loadedByName.put(name, before); // a declared model of that name wins: it is never replaced or removed
-      return;
-    }
-    if (cache.synchronous().policy().getIfPresentQuietly(name) != controller) {
+    // Checked inside compute, under the map's lock for this name: the removal listener's forget() needs that
+    // lock too, so either Caffeine no longer holds the model here and nothing is put, or the listener runs
+    // after the put and takes it off. The check reads Caffeine's map only: no listener, no lock, no wait.
+    loadedByName.compute(name, (key, before) -> {
+      if (before != null && before.declared) {
+        return before; // a declared model of that name wins: it is never replaced or removed
+      }
+      if (closed.get() || cache.synchronous().policy().getIfPresentQuietly(name) != controller) {
+        return before;
+      }
+      return loaded;
+    });
+    if (closed.get()) { // a close() that ran meanwhile has already cleared the read path
       loadedByName.remove(name, loaded);
     }
   }

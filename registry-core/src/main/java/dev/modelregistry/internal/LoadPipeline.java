@@ -85,7 +85,23 @@ final class LoadPipeline {
         return versions.get(i);
       }
     }
-    throw new StorageException(
-        "no " + StorageFormat.POINTER + " and no version folder under " + reader.where(model) + "/", model, null);
+    String problem = "no " + StorageFormat.POINTER + " and no usable version folder under " + reader.where(model)
+        + "/";
+    if (versions.isEmpty()) {
+      throw new Absent(model + ": " + problem);
+    }
+    throw new StorageException(problem, model, null);
+  }
+
+  /**
+   * A fallback source that was read and has no pointer and no version of the model at all: a definite
+   * absence, told apart from a source that failed (a {@link StorageException}).
+   */
+  static final class Absent extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Absent(String message) {
+      super(message, null, false, false);
+    }
   }
 }

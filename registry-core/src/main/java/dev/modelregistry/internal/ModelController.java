@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +56,8 @@ final class ModelController {
   private @Nullable Pointer pointer;
   private boolean pointerProblem;
   private boolean noPointerAtStart; // guarded by lock
+  /** Whether, at the last start that found nothing, the local cache and the fallback had no version at all. */
+  private boolean fallbacksHadNone; // guarded by lock
   private @Nullable VersionId pinned;
   private final RetryBackoff retry;
   private int pollFailures;
@@ -116,6 +119,7 @@ final class ModelController {
    */
   CompletableFuture<Void> startAsync(boolean failIfNotFound) {
     List<String> attempts = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger absent = new AtomicInteger();
     StoreReader store = ctx.store();
     CompletableFuture<@Nullable String> fromStore = store != null
         ? startFromStore(store)
@@ -126,17 +130,21 @@ final class ModelController {
       }
       attempts.add(store != null ? "store " + store.store().description() + ": " + storeFailure : "store: none configured");
       String reason = attempts.get(0);
-      return startFromCache(reason, attempts)
-          .thenCompose(done -> done ? CompletableFuture.completedFuture(true) : startFromBundle(reason, attempts))
+      return startFromCache(reason, attempts, absent)
+          .thenCompose(done -> done ? CompletableFuture.completedFuture(true)
+              : startFromBundle(reason, attempts, absent))
           .thenAccept(done -> {
             if (!done) {
+              synchronized (lock) {
+                fallbacksHadNone = absent.get() == 2;
+              }
               notFound(attempts, failIfNotFound);
             }
           });
     });
   }
 
-  private CompletableFuture<Boolean> startFromCache(String reason, List<String> attempts) {
+  private CompletableFuture<Boolean> startFromCache(String reason, List<String> attempts, AtomicInteger absent) {
     VersionId cachedVersion;
     synchronized (lock) {
       cachedVersion = pinned;
@@ -146,28 +154,37 @@ final class ModelController {
     }
     if (cachedVersion == null) {
       attempts.add("local cache " + ctx.cache().root() + ": no last good version recorded for " + name);
+      absent.incrementAndGet();
       return CompletableFuture.completedFuture(false);
     }
     return fellBack(pipeline.fromCache(name, cachedVersion, () -> {}), ModelSource.CACHE, reason, attempts,
-        "local cache " + ctx.cache().root());
+        "local cache " + ctx.cache().root(), absent);
   }
 
-  private CompletableFuture<Boolean> startFromBundle(String reason, List<String> attempts) {
+  private CompletableFuture<Boolean> startFromBundle(String reason, List<String> attempts, AtomicInteger absent) {
     StoreReader fallback = ctx.fallback();
     if (fallback == null) {
       attempts.add("bundled: no fallback configured");
+      absent.incrementAndGet();
       return CompletableFuture.completedFuture(false);
     }
     return fellBack(pipeline.fromBundle(name, fallback, () -> {}), ModelSource.BUNDLED, reason, attempts,
-        "bundled " + fallback.store().description());
+        "bundled " + fallback.store().description(), absent);
   }
 
-  /** Swaps in what a fallback source loaded and reports it; or notes why it could not. */
+  /**
+   * Swaps in what a fallback source loaded and reports it; or notes why it could not, counting in {@code
+   * absent} a source that was read and has no version of the model at all.
+   */
   private CompletableFuture<Boolean> fellBack(CompletableFuture<LoadedVersion> load, ModelSource source,
-      String reason, List<String> attempts, String sourceName) {
+      String reason, List<String> attempts, String sourceName, AtomicInteger absent) {
     return load.handle((loaded, error) -> {
       if (loaded == null) {
-        attempts.add(sourceName + ": " + message(unwrap(error)));
+        Throwable cause = unwrap(error);
+        if (cause instanceof LoadPipeline.Absent) {
+          absent.incrementAndGet();
+        }
+        attempts.add(sourceName + ": " + message(cause));
         return false;
       }
       swapIn(loaded);
@@ -285,9 +302,9 @@ final class ModelController {
    * Whether the first load found no pointer in the store (not a store that failed, nor a pointer that was
    * not valid), or there is no store: a name no source has, if the other sources had nothing either.
    */
-  boolean storeHadNoPointer() {
+  boolean noSourceHadIt() {
     synchronized (lock) {
-      return ctx.store() == null || noPointerAtStart;
+      return (ctx.store() == null || noPointerAtStart) && fallbacksHadNone;
     }
   }
 
