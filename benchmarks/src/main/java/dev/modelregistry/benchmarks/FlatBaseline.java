@@ -36,43 +36,55 @@ final class FlatBaseline implements Predictor {
     this.width = width;
   }
 
+  /**
+   * What the benchmarks' hand-written evaluators read of a binary:logistic gbtree model saved as JSON: the
+   * base score as a margin ({@code -log(1 / p - 1)}, in double, then float), the number of features, the trees.
+   */
+  record Json(float baseMargin, int width, JsonNode trees) {
+    static Json read(byte[] json) {
+      try {
+        JsonNode learner = new ObjectMapper().readTree(json).get("learner");
+        float baseScore = Float.parseFloat(learner.get("learner_model_param").get("base_score").asText());
+        int width = Integer.parseInt(learner.get("learner_model_param").get("num_feature").asText());
+        return new Json((float) -Math.log(1.0 / baseScore - 1.0), width,
+            learner.get("gradient_booster").get("model").get("trees"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
   /** Reads a binary:logistic gbtree model saved as JSON. */
   static FlatBaseline of(byte[] json) {
-    try {
-      JsonNode learner = new ObjectMapper().readTree(json).get("learner");
-      float baseScore = Float.parseFloat(learner.get("learner_model_param").get("base_score").asText());
-      int width = Integer.parseInt(learner.get("learner_model_param").get("num_feature").asText());
-      JsonNode trees = learner.get("gradient_booster").get("model").get("trees");
-      int total = 0;
-      for (JsonNode tree : trees) {
-        total += tree.get("left_children").size();
-      }
-      int[] roots = new int[trees.size()];
-      int[] left = new int[total];
-      int[] right = new int[total];
-      int[] feature = new int[total];
-      float[] value = new float[total];
-      boolean[] defaultLeft = new boolean[total];
-      int offset = 0;
-      int t = 0;
-      for (JsonNode tree : trees) {
-        int n = tree.get("left_children").size();
-        roots[t++] = offset;
-        for (int i = 0; i < n; i++) {
-          int l = tree.get("left_children").get(i).asInt();
-          left[offset + i] = l < 0 ? -1 : offset + l;
-          right[offset + i] = l < 0 ? -1 : offset + tree.get("right_children").get(i).asInt();
-          feature[offset + i] = tree.get("split_indices").get(i).asInt();
-          value[offset + i] = (float) tree.get("split_conditions").get(i).asDouble();
-          defaultLeft[offset + i] = tree.get("default_left").get(i).asInt() != 0;
-        }
-        offset += n;
-      }
-      float margin = (float) -Math.log(1.0 / baseScore - 1.0);
-      return new FlatBaseline(roots, left, right, feature, value, defaultLeft, margin, width);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    Json model = Json.read(json);
+    int width = model.width();
+    JsonNode trees = model.trees();
+    int total = 0;
+    for (JsonNode tree : trees) {
+      total += tree.get("left_children").size();
     }
+    int[] roots = new int[trees.size()];
+    int[] left = new int[total];
+    int[] right = new int[total];
+    int[] feature = new int[total];
+    float[] value = new float[total];
+    boolean[] defaultLeft = new boolean[total];
+    int offset = 0;
+    int t = 0;
+    for (JsonNode tree : trees) {
+      int n = tree.get("left_children").size();
+      roots[t++] = offset;
+      for (int i = 0; i < n; i++) {
+        int l = tree.get("left_children").get(i).asInt();
+        left[offset + i] = l < 0 ? -1 : offset + l;
+        right[offset + i] = l < 0 ? -1 : offset + tree.get("right_children").get(i).asInt();
+        feature[offset + i] = tree.get("split_indices").get(i).asInt();
+        value[offset + i] = (float) tree.get("split_conditions").get(i).asDouble();
+        defaultLeft[offset + i] = tree.get("default_left").get(i).asInt() != 0;
+      }
+      offset += n;
+    }
+    return new FlatBaseline(roots, left, right, feature, value, defaultLeft, model.baseMargin(), width);
   }
 
   @Override

@@ -1,10 +1,7 @@
 package dev.modelregistry.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelregistry.spi.Predictor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,53 +52,47 @@ final class QuickScorer implements Predictor {
 
   /** Reads a binary:logistic gbtree model saved as JSON, every tree with at most 64 leaves. */
   static QuickScorer of(byte[] json) {
-    try {
-      JsonNode learner = new ObjectMapper().readTree(json).get("learner");
-      float baseScore = Float.parseFloat(learner.get("learner_model_param").get("base_score").asText());
-      int width = Integer.parseInt(learner.get("learner_model_param").get("num_feature").asText());
-      JsonNode trees = learner.get("gradient_booster").get("model").get("trees");
-      List<Split> splits = new ArrayList<>();
-      float[] leafValues = new float[trees.size() * 64];
-      int t = 0;
-      for (JsonNode tree : trees) {
-        int[] counter = {0};
-        number(tree, 0, t, counter, splits, leafValues);
-        t++;
-      }
-      splits.sort((a, b) -> a.feature != b.feature ? Integer.compare(a.feature, b.feature)
-          : Float.compare(a.threshold, b.threshold));
-      int n = splits.size();
-      int[] featureStart = new int[width + 1];
-      float[] thresholds = new float[n];
-      int[] treeOf = new int[n];
-      long[] masks = new long[n];
-      List<List<Integer>> missing = new ArrayList<>();
-      for (int f = 0; f < width; f++) {
-        missing.add(new ArrayList<>());
-      }
-      for (int i = 0; i < n; i++) {
-        Split s = splits.get(i);
-        featureStart[s.feature + 1] = i + 1;
-        thresholds[i] = s.threshold;
-        treeOf[i] = s.tree;
-        masks[i] = s.mask;
-        if (!s.defaultLeft) {
-          missing.get(s.feature).add(i);
-        }
-      }
-      for (int f = 1; f <= width; f++) {
-        featureStart[f] = Math.max(featureStart[f], featureStart[f - 1]);
-      }
-      int[][] missingRight = new int[width][];
-      for (int f = 0; f < width; f++) {
-        missingRight[f] = missing.get(f).stream().mapToInt(Integer::intValue).toArray();
-      }
-      float margin = (float) -Math.log(1.0 / baseScore - 1.0);
-      return new QuickScorer(trees.size(), width, featureStart, thresholds, treeOf, masks, missingRight, leafValues,
-          margin);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    FlatBaseline.Json model = FlatBaseline.Json.read(json);
+    int width = model.width();
+    JsonNode trees = model.trees();
+    List<Split> splits = new ArrayList<>();
+    float[] leafValues = new float[trees.size() * 64];
+    int t = 0;
+    for (JsonNode tree : trees) {
+      int[] counter = {0};
+      number(tree, 0, t, counter, splits, leafValues);
+      t++;
     }
+    splits.sort((a, b) -> a.feature != b.feature ? Integer.compare(a.feature, b.feature)
+        : Float.compare(a.threshold, b.threshold));
+    int n = splits.size();
+    int[] featureStart = new int[width + 1];
+    float[] thresholds = new float[n];
+    int[] treeOf = new int[n];
+    long[] masks = new long[n];
+    List<List<Integer>> missing = new ArrayList<>();
+    for (int f = 0; f < width; f++) {
+      missing.add(new ArrayList<>());
+    }
+    for (int i = 0; i < n; i++) {
+      Split s = splits.get(i);
+      featureStart[s.feature + 1] = i + 1;
+      thresholds[i] = s.threshold;
+      treeOf[i] = s.tree;
+      masks[i] = s.mask;
+      if (!s.defaultLeft) {
+        missing.get(s.feature).add(i);
+      }
+    }
+    for (int f = 1; f <= width; f++) {
+      featureStart[f] = Math.max(featureStart[f], featureStart[f - 1]);
+    }
+    int[][] missingRight = new int[width][];
+    for (int f = 0; f < width; f++) {
+      missingRight[f] = missing.get(f).stream().mapToInt(Integer::intValue).toArray();
+    }
+    return new QuickScorer(trees.size(), width, featureStart, thresholds, treeOf, masks, missingRight, leafValues,
+        model.baseMargin());
   }
 
   /**
