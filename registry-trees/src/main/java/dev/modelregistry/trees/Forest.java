@@ -12,14 +12,17 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li><b>Perfect</b> (trees up to {@value #MAX_PERFECT_DEPTH} levels deep, padding costing at most
  *       {@value #MAX_PADDING}× the nodes): every tree is padded to a perfect binary tree of the ensemble's
- *       depth {@code D}, stored breadth-first, tree after tree, so the descent is {@code D} steps of {@code
- *       j = 2j - base + (x >= t ? 2 : 1)} on the split's index {@code j} in the whole array ({@code base}
- *       being the tree's root), with no child pointers. A leaf above depth {@code D} gets pass-through
- *       splits below it and its value copied to all the leaves it covers. Each split is one long
- *       (threshold key in the high half, slot in the low) compared whole with the row's value prepared as
- *       a {@link #wide} key: per step, two loads, two bounds checks, one comparison and the index
- *       arithmetic.
- *   <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
+ *       depth {@code D}, and the whole forest is stored as one implicit binary tree, level by level: tree
+ *       {@code t}'s root at index {@code trees + t}, and the children of the split at {@code b} at {@code 2b}
+ *       (left) and {@code 2b + 1} (right), whatever the tree. (Level {@code L} of all trees is the block
+ *       {@code [trees·2^L, trees·2^(L+1))}; the first {@code trees} entries are unused.) A descent is so
+ *       {@code D} steps of {@code b = 2b + (x >= t ? 1 : 0)}, with no child pointers and no per-tree base
+ *       to keep in a register, which lets seven descents run at once without the compiled code spilling.
+ *       A leaf above depth {@code D} gets pass-through splits below it and its value copied to all the
+ *       leaves it covers. Each split is one long (threshold key in the high half, slot in the low) compared
+ *       whole with the row's value prepared as a {@link #wide} key: per step, two loads, two bounds checks,
+ *       one comparison and the index arithmetic.
+  <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
  *       right), a child below zero being a leaf.
  * </ul>
  *
@@ -29,9 +32,12 @@ import org.jspecify.annotations.Nullable;
  * of a subtraction.
  *
  * <p>Measured and not kept (JMH, 100 trees of depth 6): two levels per step (a split kept beside its two
- * children, compared at once), 8 descents at once instead of 4, rows blocked slot by slot, a descent
- * unrolled for depth 6, and QuickScorer's bit vectors (in the benchmarks) were all slower or no faster:
- * the descent is bound by the number of instructions per level, not by the latency of its loads.
+ * children, compared at once), rows blocked slot by slot or walked tree by tree four at once, a descent
+ * unrolled for depth 6, and QuickScorer's bit vectors (in the benchmarks) were all slower or no faster.
+ * Reading the compiled code showed why the earlier layout (tree after tree, child {@code 2j - base + 1})
+ * stalled: a base per tree and the bounds-checked lengths left too few registers, so the compiler spilled
+ * and each level took about 17 instructions; {@code sun.misc.Unsafe} loads without bounds checks were no
+ * faster than this layout's checked ones.
  *
  * <p>Leaves are numbered {@code tree * leavesPerTree + i} (perfect) or in order of appearance (nodes); the
  * caller keeps their values in that order.
@@ -47,7 +53,10 @@ final class Forest {
   private final int internalPerTree;
   private final int leavesPerTree;
   private final int[] nodes;
-  /** The perfect layout's splits: {@code (long) thresholdKey << 32 | slot}, one load per step. */
+  /**
+   * The perfect layout's splits, {@code (long) thresholdKey << 32 | slot}, one load per step: level by
+   * level, from index {@code trees} (see the class comment).
+   */
   private final long[] packed;
   private final int[] roots;
   /** For each leaf number, the tree and node it came from (tree << 32 | node), to fill leaf values. */
@@ -60,9 +69,9 @@ final class Forest {
     this.internalPerTree = (1 << depth) - 1;
     this.leavesPerTree = 1 << depth;
     this.nodes = perfect ? new int[0] : nodes;
-    this.packed = new long[perfect ? nodes.length / 2 : 0];
-    for (int i = 0; i < packed.length; i++) {
-      packed[i] = ((long) nodes[2 * i + 1] << 32) | nodes[2 * i];
+    this.packed = new long[perfect ? trees + nodes.length / 2 : 0];
+    for (int i = 0; perfect && i < nodes.length / 2; i++) {
+      packed[trees + i] = ((long) nodes[2 * i + 1] << 32) | nodes[2 * i];
     }
     this.roots = roots;
     this.leafOrigin = leafOrigin;
@@ -102,13 +111,15 @@ final class Forest {
     for (int t = 0; t < trees.size(); t++) {
       Tree tree = trees.get(t);
       // position p of the perfect tree (breadth-first) holds node src[p] of the real tree, or a
-      // pass-through under a leaf; its split goes to the pair slot(p) of the tree's block
+      // pass-through under a leaf; its split goes to its level's block (made an index from 0 here: the
+      // constructor shifts every split by the number of trees)
       int[] src = new int[internal + leaves];
       src[0] = 0;
       for (int p = 0; p < internal + leaves; p++) {
         int node = src[p];
         if (p < internal) {
-          int at = (t * internal + p) * 2;
+          int level = 31 - Integer.numberOfLeadingZeros(p + 1);
+          int at = ((trees.size() + t << level) + p + 1 - (1 << level) - trees.size()) * 2;
           if (tree.isLeaf(node)) {
             nodes[at] = 0;
             nodes[at + 1] = Integer.MAX_VALUE; // above every key: always left
@@ -239,174 +250,102 @@ final class Forest {
    * The perfect layout only: the leaf number {@code tree} sends the row at {@code row[offset ..]} to, its
    * values prepared as {@link #wide} keys.
    */
-  int leaf(int tree, long[] row, int offset) {
+  private int leaf(int tree, long[] row, int offset) {
     long[] packed = this.packed;
-    int base = tree * internalPerTree;
-    int j = base;
+    int b = trees + tree;
     for (int d = depth; d > 0; d--) {
-      long split = packed[j];
-      j = 2 * j - base + (row[offset + (int) split] >= split ? 2 : 1);
+      long split = packed[b];
+      b = 2 * b + (row[offset + (int) split] >= split ? 1 : 0);
     }
-    return j + tree - internalPerTree;
+    return b - (trees << depth);
   }
 
   /**
-   * The perfect layout only: the leaf numbers of every tree for the row at {@code row[0 ..]}, prepared as
-   * {@link #wide} keys, into {@code out[0 .. trees)}. Four trees descend at once:
-   * their paths are independent, so the processor overlaps four chains of dependent loads.
+   * The perfect layout only: the leaf numbers of every tree for the row at {@code row[offset ..]}, prepared
+   * as {@link #wide} keys, into {@code out[outOffset .. + trees)}. Four trees descend at once: their paths
+   * are independent, so the processor overlaps four chains of dependent loads.
    */
-  void leaves(long[] row, int[] out) {
-    int internal = internalPerTree;
+  void leaves(long[] row, int offset, int[] out, int outOffset) {
+    long[] packed = this.packed;
+    int depth = this.depth;
+    int leaf0 = trees << depth;
     int t = 0;
     for (; t + 4 <= trees; t += 4) {
-      int b0 = t * internal;
-      descend4(row, b0, b0 + internal, b0 + 2 * internal, b0 + 3 * internal, 0, 0, 0, 0, out, t, 1,
-          t * leavesPerTree, leavesPerTree);
+      int b0 = trees + t;
+      int b1 = b0 + 1;
+      int b2 = b0 + 2;
+      int b3 = b0 + 3;
+      for (int d = depth; d > 0; d--) {
+        long s0 = packed[b0];
+        b0 = 2 * b0 + (row[offset + (int) s0] >= s0 ? 1 : 0);
+        long s1 = packed[b1];
+        b1 = 2 * b1 + (row[offset + (int) s1] >= s1 ? 1 : 0);
+        long s2 = packed[b2];
+        b2 = 2 * b2 + (row[offset + (int) s2] >= s2 ? 1 : 0);
+        long s3 = packed[b3];
+        b3 = 2 * b3 + (row[offset + (int) s3] >= s3 ? 1 : 0);
+      }
+      out[outOffset + t] = b0 - leaf0;
+      out[outOffset + t + 1] = b1 - leaf0;
+      out[outOffset + t + 2] = b2 - leaf0;
+      out[outOffset + t + 3] = b3 - leaf0;
     }
     for (; t < trees; t++) {
-      out[t] = leaf(t, row, 0);
-    }
-  }
-
-  /**
-   * The perfect layout only: the leaf numbers of every tree for {@code count} rows prepared as {@link #wide}
-   * keys, row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code out[r * trees ..]}. Tree by
-   * tree, four rows at once: one tree's splits stay in the first-level cache while all rows
-   * walk it.
-   */
-  void leaves(long[] rows, int stride, int count, int[] out) {
-    int internal = internalPerTree;
-    for (int t = 0; t < trees; t++) {
-      int base = t * internal;
-      int leaf0 = t * leavesPerTree;
-      int r = 0;
-      for (; r + 4 <= count; r += 4) {
-        descend4(rows, base, base, base, base, r * stride, (r + 1) * stride, (r + 2) * stride, (r + 3) * stride,
-            out, r * trees + t, trees, leaf0, 0);
-      }
-      for (; r < count; r++) {
-        out[r * trees + t] = leaf(t, rows, r * stride);
-      }
+      out[outOffset + t] = leaf(t, row, offset);
     }
   }
 
   /**
    * The perfect layout only: {@code sum} plus, in tree order and in float, the value ({@code values} by
-   * leaf number) of the leaf each tree sends the prepared row at {@code row[0 ..]} to. Four trees descend
-   * at once, their chains of dependent loads overlapping, and their leaves are added as each four finish,
-   * so the float additions, which must stay in order, overlap the next descents. (The descent is written
-   * out here rather than shared with {@link #descend4}, whose leaf numbers go through an array: that
-   * measured 5 to 10 % slower.)
+   * leaf number) of the leaf each tree sends the prepared row at {@code row[0 ..]} to.
+   *
+   * <p>Seven trees descend at once, each step written right after its load so that the compiled loop keeps
+   * every index in a register: the processor overlaps the seven chains of dependent loads (each step waits
+   * on two loads, about 14 cycles, so one chain alone would leave it idle). Their leaves are added as each
+   * seven finish, in order, overlapping the next descents. Measured against four and eight at once, and
+   * against all loads of a step first: seven was fastest; eight spilled registers.
    */
   float sum(long[] row, float[] values, float sum) {
     long[] packed = this.packed;
-    int internal = internalPerTree;
     int depth = this.depth;
+    int leaf0 = trees << depth;
     int t = 0;
-    for (; t + 4 <= trees; t += 4) {
-      int b0 = t * internal;
-      int b1 = b0 + internal;
-      int b2 = b1 + internal;
-      int b3 = b2 + internal;
-      int j0 = b0;
-      int j1 = b1;
-      int j2 = b2;
-      int j3 = b3;
+    for (; t + 7 <= trees; t += 7) {
+      int b0 = trees + t;
+      int b1 = b0 + 1;
+      int b2 = b0 + 2;
+      int b3 = b0 + 3;
+      int b4 = b0 + 4;
+      int b5 = b0 + 5;
+      int b6 = b0 + 6;
       for (int d = depth; d > 0; d--) {
-        long s0 = packed[j0];
-        long s1 = packed[j1];
-        long s2 = packed[j2];
-        long s3 = packed[j3];
-        j0 = 2 * j0 - b0 + (row[(int) s0] >= s0 ? 2 : 1);
-        j1 = 2 * j1 - b1 + (row[(int) s1] >= s1 ? 2 : 1);
-        j2 = 2 * j2 - b2 + (row[(int) s2] >= s2 ? 2 : 1);
-        j3 = 2 * j3 - b3 + (row[(int) s3] >= s3 ? 2 : 1);
+        long s0 = packed[b0];
+        b0 = 2 * b0 + (row[(int) s0] >= s0 ? 1 : 0);
+        long s1 = packed[b1];
+        b1 = 2 * b1 + (row[(int) s1] >= s1 ? 1 : 0);
+        long s2 = packed[b2];
+        b2 = 2 * b2 + (row[(int) s2] >= s2 ? 1 : 0);
+        long s3 = packed[b3];
+        b3 = 2 * b3 + (row[(int) s3] >= s3 ? 1 : 0);
+        long s4 = packed[b4];
+        b4 = 2 * b4 + (row[(int) s4] >= s4 ? 1 : 0);
+        long s5 = packed[b5];
+        b5 = 2 * b5 + (row[(int) s5] >= s5 ? 1 : 0);
+        long s6 = packed[b6];
+        b6 = 2 * b6 + (row[(int) s6] >= s6 ? 1 : 0);
       }
-      int leaf0 = t - internal;
-      sum += values[leaf0 + j0];
-      sum += values[leaf0 + 1 + j1];
-      sum += values[leaf0 + 2 + j2];
-      sum += values[leaf0 + 3 + j3];
+      sum += values[b0 - leaf0];
+      sum += values[b1 - leaf0];
+      sum += values[b2 - leaf0];
+      sum += values[b3 - leaf0];
+      sum += values[b4 - leaf0];
+      sum += values[b5 - leaf0];
+      sum += values[b6 - leaf0];
     }
     for (; t < trees; t++) {
       sum += values[leaf(t, row, 0)];
     }
     return sum;
-  }
-
-  /**
-   * The perfect layout only: for {@code count} prepared rows, row {@code r} at {@code rows[r * stride ..]},
-   * adds to {@code margins[r]} the value of the leaf each tree sends it to, tree by tree, so each row adds
-   * its leaves in tree order, in float, as {@link #sum(long[], float[], float)} does. Four rows descend one
-   * tree at once: the tree's splits stay in the first-level cache, and the four chains of loads, and the
-   * four rows' additions, overlap.
-   */
-  void sum(long[] rows, int stride, int count, float[] values, float[] margins) {
-    long[] packed = this.packed;
-    int internal = internalPerTree;
-    int depth = this.depth;
-    for (int t = 0; t < trees; t++) {
-      int base = t * internal;
-      int leaf0 = t - internal;
-      int r = 0;
-      for (; r + 4 <= count; r += 4) {
-        int o0 = r * stride;
-        int o1 = o0 + stride;
-        int o2 = o1 + stride;
-        int o3 = o2 + stride;
-        int j0 = base;
-        int j1 = base;
-        int j2 = base;
-        int j3 = base;
-        for (int d = depth; d > 0; d--) {
-          long s0 = packed[j0];
-          long s1 = packed[j1];
-          long s2 = packed[j2];
-          long s3 = packed[j3];
-          j0 = 2 * j0 - base + (rows[o0 + (int) s0] >= s0 ? 2 : 1);
-          j1 = 2 * j1 - base + (rows[o1 + (int) s1] >= s1 ? 2 : 1);
-          j2 = 2 * j2 - base + (rows[o2 + (int) s2] >= s2 ? 2 : 1);
-          j3 = 2 * j3 - base + (rows[o3 + (int) s3] >= s3 ? 2 : 1);
-        }
-        margins[r] += values[leaf0 + j0];
-        margins[r + 1] += values[leaf0 + j1];
-        margins[r + 2] += values[leaf0 + j2];
-        margins[r + 3] += values[leaf0 + j3];
-      }
-      for (; r < count; r++) {
-        margins[r] += values[leaf(t, rows, r * stride)];
-      }
-    }
-  }
-
-  /**
-   * Four descents at once in the perfect layout, from the roots at split {@code b0 .. b3} with the prepared
-   * rows at {@code o0 .. o3} (four trees of one row, or one tree of four rows): their chains of loads are
-   * independent, so the processor overlaps them. Leaf {@code k} goes to {@code out[at + k * step]}, numbered
-   * from {@code leaf0 + k * leafStep}.
-   */
-  private void descend4(long[] rows, int b0, int b1, int b2, int b3, int o0, int o1, int o2, int o3,
-      int[] out, int at, int step, int leaf0, int leafStep) {
-    long[] packed = this.packed;
-    int j0 = b0;
-    int j1 = b1;
-    int j2 = b2;
-    int j3 = b3;
-    for (int d = depth; d > 0; d--) {
-      long s0 = packed[j0];
-      long s1 = packed[j1];
-      long s2 = packed[j2];
-      long s3 = packed[j3];
-      j0 = 2 * j0 - b0 + (rows[o0 + (int) s0] >= s0 ? 2 : 1);
-      j1 = 2 * j1 - b1 + (rows[o1 + (int) s1] >= s1 ? 2 : 1);
-      j2 = 2 * j2 - b2 + (rows[o2 + (int) s2] >= s2 ? 2 : 1);
-      j3 = 2 * j3 - b3 + (rows[o3 + (int) s3] >= s3 ? 2 : 1);
-    }
-    int internal = internalPerTree;
-    out[at] = leaf0 + j0 - b0 - internal;
-    out[at + step] = leaf0 + leafStep + j1 - b1 - internal;
-    out[at + 2 * step] = leaf0 + 2 * leafStep + j2 - b2 - internal;
-    out[at + 3 * step] = leaf0 + 3 * leafStep + j3 - b3 - internal;
   }
 
   /** 1 if {@code key >= threshold}, else 0, without a branch. */

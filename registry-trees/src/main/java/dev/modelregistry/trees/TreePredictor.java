@@ -9,9 +9,10 @@ import java.util.OptionalLong;
  * so a call allocates only its output), walks the {@link Forest}, and leaves the summing and the output
  * transform to the subclass, which follows its native library's arithmetic. Immutable and thread-safe.
  *
- * <p>Batches are evaluated in blocks of {@value #BLOCK} rows: all rows of a block are prepared, then walk
- * the forest, then are summed, so each phase's code and data stay hot. Each row sums its trees in tree
- * order, exactly as a single row does.
+ * <p>A subclass that sums the leaves as the perfect layout is walked (one output group) takes a batch row by
+ * row, exactly as single rows. Otherwise batches are evaluated in blocks of {@value #BLOCK} rows: all rows
+ * of a block are prepared, then walk the forest, then are summed, so each phase's code and data stay hot.
+ * Each row sums its trees in tree order, exactly as a single row does.
  */
 abstract class TreePredictor implements Predictor {
 
@@ -19,7 +20,6 @@ abstract class TreePredictor implements Predictor {
 
   private static final ThreadLocal<int[]> KEYS = ThreadLocal.withInitial(() -> new int[256]);
   private static final ThreadLocal<long[]> WIDE_KEYS = ThreadLocal.withInitial(() -> new long[256]);
-  private static final ThreadLocal<float[]> FLOAT_MARGINS = ThreadLocal.withInitial(() -> new float[BLOCK]);
   private static final ThreadLocal<double[]> MARGINS = ThreadLocal.withInitial(() -> new double[256]);
 
   final Forest forest;
@@ -29,7 +29,6 @@ abstract class TreePredictor implements Predictor {
   final int groups;
   final int[] treeGroup;
   final String description;
-  private static final int[] EMPTY = new int[0];
 
   /** Whether the forest is in the perfect layout, walked with rows prepared as {@link Forest#wide} keys. */
   private final boolean perfect;
@@ -65,7 +64,7 @@ abstract class TreePredictor implements Predictor {
         return predictWide(keys);
       }
       int[] leaves = ints(forest.trees());
-      forest.leaves(keys, leaves);
+      forest.leaves(keys, 0, leaves, 0);
       return predictOne(leaves, 0);
     }
     int[] scratch = ints(stride + forest.trees());
@@ -79,9 +78,21 @@ abstract class TreePredictor implements Predictor {
     float[][] out = new float[rows.length][];
     int stride = slots.size();
     int trees = forest.trees();
+    if (sums) {
+      // row by row, each walked as a single row is: the forest's seven descents at once already keep
+      // the processor busy, and a row's slots stay in the first-level cache
+      long[] keys = wideKeys(stride);
+      for (int r = 0; r < rows.length; r++) {
+        float[] row = rows[r];
+        checkWidth(row);
+        slots.prepareWide(row, missing, keys, 0);
+        out[r] = predictWide(keys);
+      }
+      return out;
+    }
     if (perfect) {
       long[] keys = wideKeys(BLOCK * stride);
-      int[] leaves = sums ? EMPTY : ints(BLOCK * trees);
+      int[] leaves = ints(BLOCK * trees);
       for (int start = 0; start < rows.length; start += BLOCK) {
         int count = Math.min(BLOCK, rows.length - start);
         for (int r = 0; r < count; r++) {
@@ -89,13 +100,9 @@ abstract class TreePredictor implements Predictor {
           checkWidth(row);
           slots.prepareWide(row, missing, keys, r * stride);
         }
-        if (sums) {
-          predictWide(keys, stride, count, out, start);
-        } else {
-          forest.leaves(keys, stride, count, leaves);
-          for (int r = 0; r < count; r++) {
-            out[start + r] = predictOne(leaves, r * trees);
-          }
+        for (int r = 0; r < count; r++) {
+          forest.leaves(keys, r * stride, leaves, r * trees);
+          out[start + r] = predictOne(leaves, r * trees);
         }
       }
       return out;
@@ -122,14 +129,6 @@ abstract class TreePredictor implements Predictor {
    * subclass passed {@code sums}, in place of {@link #predictOne}.
    */
   float[] predictWide(long[] keys) {
-    throw noWidePath();
-  }
-
-  /**
-   * {@code count} rows (at most {@value #BLOCK}), prepared as {@link Forest#wide} keys at {@code keys[r *
-   * stride ..]}, into {@code out[outAt + r]}: in the perfect layout, when the subclass passed {@code sums}.
-   */
-  void predictWide(long[] keys, int stride, int count, float[][] out, int outAt) {
     throw noWidePath();
   }
 
@@ -164,16 +163,6 @@ abstract class TreePredictor implements Predictor {
     if (row.length < width) {
       throw new IllegalArgumentException("the model reads " + width + " features but the row has " + row.length);
     }
-  }
-
-  /** This thread's scratch array of floats, of at least {@code size}. */
-  static float[] floatMargins(int size) {
-    float[] margins = FLOAT_MARGINS.get();
-    if (margins.length < size) {
-      margins = new float[Math.max(size, margins.length * 2)];
-      FLOAT_MARGINS.set(margins);
-    }
-    return margins;
   }
 
   private static long[] wideKeys(int size) {

@@ -30,16 +30,6 @@ final class XGBoostEnsemble extends TreePredictor {
   }
 
   @Override
-  void predictWide(long[] keys, int stride, int count, float[][] out, int outAt) {
-    float[] margins = floatMargins(count);
-    java.util.Arrays.fill(margins, 0, count, base[0]);
-    forest.sum(keys, stride, count, leaves, margins);
-    for (int r = 0; r < count; r++) {
-      out[outAt + r] = new float[] {link.apply(margins[r])};
-    }
-  }
-
-  @Override
   float[] predictOne(int[] leafOf, int at) {
     Forest forest = this.forest;
     float[] leaves = this.leaves;
