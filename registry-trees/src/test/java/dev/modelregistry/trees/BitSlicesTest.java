@@ -1,0 +1,105 @@
+package dev.modelregistry.trees;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bit-sliced walk of a block of rows gives every row the leaves the one-row descent gives, on random
+ * forests: every depth the slices take, unbalanced trees (pass-through splits), thresholds shared by many
+ * splits, values equal to thresholds, ±∞, and every block size from 1 to 64 rows.
+ */
+class BitSlicesTest {
+
+  private static final float[] VALUES = {Float.NEGATIVE_INFINITY, -2.5f, -1f, -0f, 0f, 0.25f, 0.5f, 1f, 3f,
+      Float.MAX_VALUE, Float.POSITIVE_INFINITY};
+
+  @Test
+  void everyRowOfABlockReachesTheLeavesItsOwnDescentReaches() {
+    Random random = new Random(42);
+    for (int depth = 1; depth <= BitSlices.MAX_DEPTH; depth++) {
+      for (int round = 0; round < 4; round++) {
+        int slots = 1 + random.nextInt(6);
+        List<Tree> trees = new ArrayList<>();
+        int count = 1 + random.nextInt(12);
+        for (int t = 0; t < count; t++) {
+          trees.add(randomTree(random, depth, slots, t == 0));
+        }
+        Forest forest = Forest.of(trees, true);
+        assertThat(forest.sliced()).isTrue();
+        for (int rows = 1; rows <= 64; rows += 1 + random.nextInt(9)) {
+          long[] keys = new long[rows * slots];
+          for (int i = 0; i < keys.length; i++) {
+            float value = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
+            keys[i] = Forest.wide(Forest.key(value));
+          }
+          int[] sliced = new int[rows * count];
+          forest.leaves(keys, slots, rows, sliced);
+          int[] one = new int[count];
+          for (int r = 0; r < rows; r++) {
+            forest.leaves(keys, r * slots, one, 0);
+            for (int t = 0; t < count; t++) {
+              assertThat(sliced[r * count + t]).as("depth %d, %d rows, row %d, tree %d", depth, rows, r, t)
+                  .isEqualTo(one[t]);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void forestsDeeperThanEightLevelsAreWalkedRowByRow() {
+    Random random = new Random(7);
+    List<Tree> trees = List.of(randomTree(random, 9, 2, true), randomTree(random, 3, 2, false));
+    assertThat(Forest.of(trees, true).sliced()).isFalse();
+  }
+
+  /**
+   * A tree of at most {@code depth} levels (exactly, when {@code full}) on {@code slots} slots, its
+   * thresholds drawn from a few values so that splits share them.
+   */
+  private static Tree randomTree(Random random, int depth, int slots, boolean full) {
+    List<int[]> children = new ArrayList<>();
+    List<Integer> slot = new ArrayList<>();
+    List<Float> threshold = new ArrayList<>();
+    grow(random, depth, slots, full, children, slot, threshold);
+    int n = children.size();
+    int[] left = new int[n];
+    int[] right = new int[n];
+    int[] slotOf = new int[n];
+    float[] thresholdOf = new float[n];
+    double[] leaf = new double[n];
+    for (int i = 0; i < n; i++) {
+      left[i] = children.get(i)[0];
+      right[i] = children.get(i)[1];
+      slotOf[i] = slot.get(i);
+      thresholdOf[i] = threshold.get(i);
+      leaf[i] = i;
+    }
+    return Tree.checked("random", left, right, slotOf, thresholdOf, leaf);
+  }
+
+  private static int grow(Random random, int levels, int slots, boolean full, List<int[]> children,
+      List<Integer> slot, List<Float> threshold) {
+    int node = children.size();
+    children.add(new int[] {-1, -1});
+    if (levels == 0 || (!full && random.nextInt(4) == 0)) {
+      slot.add(0);
+      threshold.add(0f);
+      return node;
+    }
+    slot.add(random.nextInt(slots));
+    float[] shared = {-1f, 0f, 0.25f, 0.5f, 1f, Float.POSITIVE_INFINITY};
+    threshold.add(random.nextBoolean() ? shared[random.nextInt(shared.length)] : random.nextFloat() * 6 - 3);
+    boolean leftFull = full && random.nextBoolean();
+    int left = grow(random, levels - 1, slots, leftFull, children, slot, threshold);
+    int right = grow(random, levels - 1, slots, full && !leftFull, children, slot, threshold);
+    children.get(node)[0] = left;
+    children.get(node)[1] = right;
+    return node;
+  }
+}
