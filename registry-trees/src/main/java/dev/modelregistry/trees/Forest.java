@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *       (left) and {@code 2b + 1} (right), whatever the tree. (Level {@code L} of all trees is the block
  *       {@code [trees·2^L, trees·2^(L+1))}; the first {@code trees} entries are unused.) A descent is so
  *       {@code D} steps of {@code b = 2b + (x >= t ? 1 : 0)}, with no child pointers and no per-tree base
- *       to keep in a register, which lets seven descents run at once without the compiled code spilling.
+ *       to keep in a register, which lets six descents run at once without the compiled code spilling.
  *       A leaf above depth {@code D} gets pass-through splits below it and its value copied to all the
  *       leaves it covers. Each split is one long (threshold key in the high half, slot in the low) compared
  *       whole with the row's value prepared as a {@link #wide} key: per step, two loads, two bounds checks,
@@ -325,25 +325,26 @@ final class Forest {
    * The perfect layout only: {@code sum} plus, in tree order and in float, the value ({@code values} by
    * leaf number) of the leaf each tree sends the prepared row at {@code row[0 ..]} to.
    *
-   * <p>Seven trees descend at once, each step written right after its load so that the compiled loop keeps
-   * every index in a register: the processor overlaps the seven chains of dependent loads (each step waits
+   * <p>Six trees descend at once, each step written right after its load so that the compiled loop keeps
+   * every index in a register: the processor overlaps the six chains of dependent loads (each step waits
    * on two loads, about 14 cycles, so one chain alone would leave it idle). Their leaves are added as each
-   * seven finish, in order, overlapping the next descents. Measured against four and eight at once, and
-   * against all loads of a step first: seven was fastest; eight spilled registers.
+   * six finish, in order, overlapping the next descents. Measured against four, five, seven and eight at
+   * once, and against all loads of a step first: five and seven varied by up to 20% from one JVM to the
+   * next, with where the compiler happened to place the loop (its start 64-byte aligned, or 2 bytes past:
+   * read from the compiled code); six and eight did not, and six was the faster on average.
    */
   float sum(long[] row, float[] values, float sum) {
     long[] packed = this.packed;
     int depth = this.depth;
     int leaf0 = trees << depth;
     int t = 0;
-    for (; t + 7 <= trees; t += 7) {
+    for (; t + 6 <= trees; t += 6) {
       int b0 = trees + t;
       int b1 = b0 + 1;
       int b2 = b0 + 2;
       int b3 = b0 + 3;
       int b4 = b0 + 4;
       int b5 = b0 + 5;
-      int b6 = b0 + 6;
       for (int d = depth; d > 0; d--) {
         long s0 = packed[b0];
         b0 = 2 * b0 + (row[(int) s0] >= s0 ? 1 : 0);
@@ -357,8 +358,6 @@ final class Forest {
         b4 = 2 * b4 + (row[(int) s4] >= s4 ? 1 : 0);
         long s5 = packed[b5];
         b5 = 2 * b5 + (row[(int) s5] >= s5 ? 1 : 0);
-        long s6 = packed[b6];
-        b6 = 2 * b6 + (row[(int) s6] >= s6 ? 1 : 0);
       }
       sum += values[b0 - leaf0];
       sum += values[b1 - leaf0];
@@ -366,7 +365,6 @@ final class Forest {
       sum += values[b3 - leaf0];
       sum += values[b4 - leaf0];
       sum += values[b5 - leaf0];
-      sum += values[b6 - leaf0];
     }
     for (; t < trees; t++) {
       sum += values[leaf(t, row, 0)];
