@@ -1,6 +1,7 @@
 package dev.modelregistry.trees;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A perfect-layout {@link Forest} walked by up to 64 rows at once, one bit per row: the leaf every row
@@ -84,9 +85,9 @@ final class BitSlices {
 
   /**
    * The slices of a perfect forest's {@code packed} splits ({@code thresholdKey << 32 | slot}, level by
-   * level from index {@code trees}), or null when it is deeper than {@value #MAX_DEPTH}.
+   * level from index {@code trees}), or null when it is deeper than {@value #MAX_DEPTH} levels or has none.
    */
-  static BitSlices of(long[] packed, int trees, int depth) {
+  static @Nullable BitSlices of(long[] packed, int trees, int depth) {
     if (depth > MAX_DEPTH || depth == 0) {
       return null;
     }

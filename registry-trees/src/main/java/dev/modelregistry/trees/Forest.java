@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Measured and not kept (JMH, 100 trees of depth 6): two levels per step (a split kept beside its two
  * children, compared at once), rows blocked slot by slot or walked tree by tree four at once, a descent
- * unrolled for depth 6, and QuickScorer's bit vectors (in the benchmarks) were all slower or no faster.
+ * unrolled for depth 6, and QuickScorer's bit vectors for one row (in the benchmarks) were all slower or no
+ * faster.
  * Reading the compiled code showed why the earlier layout (tree after tree, child {@code 2j - base + 1})
  * stalled: a base per tree and the bounds-checked lengths left too few registers, so the compiler spilled
  * and each level took about 17 instructions. {@code sun.misc.Unsafe} loads without bounds checks, tried on
@@ -42,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Blocks of rows are walked all at once by the {@link BitSlices} instead, when the forest is at most
  * {@value BitSlices#MAX_DEPTH} levels deep.
  *
- * <p>Leaves are numbered {@code tree * leavesPerTree + i} (perfect) or in order of appearance (nodes); the
+ * <p>Leaves are numbered {@code tree * 2^depth + i} (perfect) or in order of appearance (nodes); the
  * caller keeps their values in that order.
  */
 final class Forest {
@@ -53,8 +54,6 @@ final class Forest {
   private final boolean perfect;
   private final int trees;
   private final int depth;
-  private final int internalPerTree;
-  private final int leavesPerTree;
   private final int[] nodes;
   /**
    * The perfect layout's splits, {@code (long) thresholdKey << 32 | slot}, one load per step: level by
@@ -71,8 +70,6 @@ final class Forest {
     this.perfect = perfect;
     this.trees = trees;
     this.depth = depth;
-    this.internalPerTree = (1 << depth) - 1;
-    this.leavesPerTree = 1 << depth;
     this.nodes = perfect ? new int[0] : nodes;
     this.packed = new long[perfect ? trees + nodes.length / 2 : 0];
     for (int i = 0; perfect && i < nodes.length / 2; i++) {
@@ -101,10 +98,12 @@ final class Forest {
       nodeCount += tree.size();
     }
     long padded = (long) trees.size() << (depth + 1);
-    boolean fits = depth <= MAX_PERFECT_DEPTH;
+    // every array of the perfect layout has fewer than trees * 2^(depth + 1) entries
+    boolean fits = depth <= MAX_PERFECT_DEPTH && padded < Integer.MAX_VALUE - 8;
     boolean choose = perfect != null ? perfect : fits && (depth <= 6 || padded <= MAX_PADDING * nodeCount);
     if (choose && !fits) {
-      throw new IllegalArgumentException("trees " + depth + " levels deep are too deep for the perfect layout");
+      throw new IllegalArgumentException(trees.size() + " trees " + depth + " levels deep are too many or too deep"
+          + " for the perfect layout");
     }
     return choose ? perfect(trees, depth) : nodes(trees);
   }

@@ -9,14 +9,17 @@ import java.util.OptionalLong;
  * so a call allocates only its output), walks the {@link Forest}, and leaves the summing and the output
  * transform to the subclass, which follows its native library's arithmetic. Immutable and thread-safe.
  *
- * <p>Batches are evaluated in blocks of {@value #BLOCK} rows. In the perfect layout a block of at least
- * {@value #SLICED_ROWS} rows walks the forest all at once, bit-sliced (see {@link BitSlices}); a smaller
- * block goes row by row, as single rows do. Each row sums its trees in tree order, exactly as a single row
+ * <p>Batches are evaluated in blocks of {@value #BLOCK} rows. In the perfect layout, when the forest is at
+ * most {@value BitSlices#MAX_DEPTH} levels deep, a block of at least {@value #SLICED_ROWS} rows walks the
+ * forest all at once, bit-sliced (see {@link BitSlices}); otherwise a block goes row by row, as single rows
+ * do. Each row sums its trees in tree order, exactly as a single row
  * does, so a row's prediction does not depend on the batch it came in.
  */
 abstract class TreePredictor implements Predictor {
 
   static final int BLOCK = 64;
+
+  private static final int[] EMPTY = new int[0];
 
   /**
    * The fewest rows of a block walked bit-sliced rather than row by row: a block's slices cost about as much
@@ -87,8 +90,10 @@ abstract class TreePredictor implements Predictor {
     int trees = forest.trees();
     if (perfect) {
       long[] keys = wideKeys(BLOCK * stride);
-      int[] leaves = ints(BLOCK * trees);
       boolean sliced = forest.sliced();
+      // leaf numbers are kept only where they are summed afterwards: a one-output model walked row by row
+      // sums as it walks, and a scratch array of 64 rows' leaves would outlive the call in this thread
+      int[] leaves = sums && !(sliced && rows.length >= SLICED_ROWS) ? EMPTY : ints(BLOCK * trees);
       for (int start = 0; start < rows.length; start += BLOCK) {
         int count = Math.min(BLOCK, rows.length - start);
         boolean block = sliced && count >= SLICED_ROWS;

@@ -8,8 +8,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bit-sliced walk of a block of rows gives every row the leaves the one-row descent gives, on random
- * forests: every depth the slices take, unbalanced trees (pass-through splits), thresholds shared by many
+ * The bit-sliced walk of a block of rows gives every row the leaves the one-row descent gives, and both
+ * the leaves a node-by-node walk of each tree reaches, on random forests: every depth the slices take, unbalanced trees (pass-through splits), thresholds shared by many
  * splits, values equal to thresholds, ±∞, and every block size from 1 to 64 rows.
  */
 class BitSlicesTest {
@@ -30,11 +30,12 @@ class BitSlicesTest {
         }
         Forest forest = Forest.of(trees, true);
         assertThat(forest.sliced()).isTrue();
-        for (int rows = 1; rows <= 64; rows += 1 + random.nextInt(9)) {
+        for (int rows = 1; rows <= 64; rows++) {
+          float[] values = new float[rows * slots];
           long[] keys = new long[rows * slots];
           for (int i = 0; i < keys.length; i++) {
-            float value = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
-            keys[i] = Forest.wide(Forest.key(value));
+            values[i] = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
+            keys[i] = Forest.wide(Forest.key(values[i]));
           }
           int[] sliced = new int[rows * count];
           forest.leaves(keys, slots, rows, sliced);
@@ -42,13 +43,25 @@ class BitSlicesTest {
           for (int r = 0; r < rows; r++) {
             forest.leaves(keys, r * slots, one, 0);
             for (int t = 0; t < count; t++) {
-              assertThat(sliced[r * count + t]).as("depth %d, %d rows, row %d, tree %d", depth, rows, r, t)
-                  .isEqualTo(one[t]);
+              String what = String.format("depth %d, %d rows, row %d, tree %d", depth, rows, r, t);
+              assertThat(sliced[r * count + t]).as(what).isEqualTo(one[t]);
+              assertThat(forest.leafTree(one[t])).as(what).isEqualTo(t);
+              assertThat(forest.leafNode(one[t])).as(what).isEqualTo(walk(trees.get(t), values, r * slots));
             }
           }
         }
       }
     }
+  }
+
+  /** The leaf a row reaches in a tree, walked node by node: right when the value is at least the threshold. */
+  private static int walk(Tree tree, float[] values, int offset) {
+    int node = 0;
+    while (!tree.isLeaf(node)) {
+      boolean right = Forest.key(values[offset + tree.slot()[node]]) >= Forest.key(tree.threshold()[node]);
+      node = right ? tree.right()[node] : tree.left()[node];
+    }
+    return node;
   }
 
   @Test

@@ -54,4 +54,40 @@ class XGBoostLayoutsTest {
       assertThat(p.predict(new float[] {0f, -Float.MIN_VALUE})).containsExactly(1f);
     }
   }
+
+  /**
+   * A one-output model walked row by row sums as it walks: a batch too small to be bit-sliced must not grow
+   * the per-thread scratch that holds 64 rows' leaf numbers (it would stay allocated in every thread).
+   */
+  @Test
+  void aSmallBatchOfAOneOutputModelKeepsNoLeafNumbers() throws InterruptedException {
+    int trees = 2_000;
+    StringBuilder json = new StringBuilder("{\"learner\": {\"learner_model_param\": {\"num_feature\": \"2\","
+        + " \"base_score\": \"0\"}, \"objective\": {\"name\": \"reg:squarederror\"}, \"gradient_booster\":"
+        + " {\"name\": \"gbtree\", \"model\": {\"tree_info\": [");
+    for (int t = 0; t < trees; t++) {
+      json.append(t == 0 ? "0" : ", 0");
+    }
+    json.append("], \"trees\": [");
+    for (int t = 0; t < trees; t++) {
+      json.append(t == 0 ? "" : ", ").append("{\"tree_param\": {\"num_nodes\": \"3\"}, \"left_children\": [1, -1, -1],"
+          + " \"right_children\": [2, -1, -1], \"split_indices\": [1, 0, 0], \"split_conditions\": [0.5, 1.0, 2.0],"
+          + " \"default_left\": [1, 0, 0]}");
+    }
+    json.append("]}}}}");
+    Predictor p = TreeEnsembles.xgboost("model.json", json.toString().getBytes(StandardCharsets.UTF_8), Float.NaN);
+    // in a new thread, whose scratch arrays no earlier test has grown
+    int[] sizes = new int[2];
+    float[][][] out = new float[1][][];
+    Thread thread = new Thread(() -> {
+      sizes[0] = TreePredictor.ints(0).length;
+      out[0] = p.predict(new float[][] {{0f, 0f}, {0f, 1f}});
+      sizes[1] = TreePredictor.ints(0).length;
+    });
+    thread.start();
+    thread.join(60_000);
+    assertThat(out[0][0]).containsExactly(2_000f);
+    assertThat(out[0][1]).containsExactly(4_000f);
+    assertThat(sizes[1]).as("leaf-number scratch after a 2-row batch").isEqualTo(sizes[0]);
+  }
 }
