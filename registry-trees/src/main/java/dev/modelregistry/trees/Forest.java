@@ -16,13 +16,13 @@ import org.jspecify.annotations.Nullable;
  *       {@code t}'s root at index {@code trees + t}, and the children of the split at {@code b} at {@code 2b}
  *       (left) and {@code 2b + 1} (right), whatever the tree. (Level {@code L} of all trees is the block
  *       {@code [trees·2^L, trees·2^(L+1))}; the first {@code trees} entries are unused.) A descent is so
- *       {@code D} steps of {@code b = 2b + (x >= t ? 1 : 0)}, with no child pointers and no per-tree base
+ *       {@code D} steps of {@code b = 2b + (x >= threshold ? 1 : 0)}, with no child pointers and no per-tree base
  *       to keep in a register, which lets six descents run at once without the compiled code spilling.
  *       A leaf above depth {@code D} gets pass-through splits below it and its value copied to all the
  *       leaves it covers. Each split is one long (threshold key in the high half, slot in the low) compared
  *       whole with the row's value prepared as a {@link #wide} key: per step, two loads, two bounds checks,
  *       one comparison and the index arithmetic.
-  <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
+ *   <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
  *       right), a child below zero being a leaf.
  * </ul>
  *
@@ -34,8 +34,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Measured and not kept (JMH, 100 trees of depth 6): two levels per step (a split kept beside its two
  * children, compared at once), rows blocked slot by slot or walked tree by tree four at once, a descent
  * unrolled for depth 6, and QuickScorer's bit vectors for one row (in the benchmarks) were all slower or no
- * faster.
- * Reading the compiled code showed why the earlier layout (tree after tree, child {@code 2j - base + 1})
+ * faster. Reading the compiled code showed why the earlier layout (tree after tree, child {@code 2j - base + 1})
  * stalled: a base per tree and the bounds-checked lengths left too few registers, so the compiler spilled
  * and each level took about 17 instructions. {@code sun.misc.Unsafe} loads without bounds checks, tried on
  * this layout, were about 5% faster: not worth unchecked reads at indices that come from a model file.
