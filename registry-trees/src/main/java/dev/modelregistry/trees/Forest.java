@@ -305,18 +305,18 @@ final class Forest {
   }
 
   /**
-   * The perfect layout only: the leaf numbers of every tree for {@code count} rows (1 to 64) prepared as
-   * {@link #wide} keys, row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code out[r * trees
-   * ..]}: all rows at once through the {@link BitSlices} when there are any, else row by row.
+   * The perfect layout, when {@link #sliced()}: the leaf numbers of every tree for {@code count} rows (1 to
+   * 64) prepared as {@link #wide} keys, row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code
+   * out[r * trees ..]}, all rows at once through the {@link BitSlices}.
+   *
+   * @throws IllegalStateException if the forest is not sliced
    */
   void leaves(long[] rows, int stride, int count, int[] out) {
-    if (slices != null) {
-      slices.leaves(rows, stride, count, out);
-      return;
+    BitSlices slices = this.slices;
+    if (slices == null) {
+      throw new IllegalStateException("the forest is not sliced: walk its rows one by one");
     }
-    for (int r = 0; r < count; r++) {
-      leaves(rows, r * stride, out, r * trees);
-    }
+    slices.leaves(rows, stride, count, out);
   }
 
   /**

@@ -114,13 +114,12 @@ abstract class TreePredictor implements Predictor {
         }
         if (block) {
           forest.leaves(keys, stride, count, leaves);
-          predictBlock(leaves, count, out, start);
         } else {
           for (int r = 0; r < count; r++) {
             forest.leaves(keys, r * stride, leaves, r * trees);
-            out[start + r] = predictOne(leaves, r * trees);
           }
         }
+        predictBlock(leaves, count, out, start);
       }
       return out;
     }
