@@ -1,5 +1,8 @@
 package dev.modelregistry.trees;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -14,19 +17,25 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Conditions.</b> Every distinct (slot, threshold) of the forest is a condition, and its mask has
  *       bit {@code r} set when row {@code r}'s value is at least the threshold. Each slot's thresholds are
  *       kept sorted, so a row needs one search per slot (how many thresholds its value reaches, found
- *       without a branch), its bit goes to that threshold, and a pass from the highest threshold down ORs
- *       each mask into the one below it.
- *   <li><b>Trees.</b> Level by level, each real split divides the mask of rows that reached it into its
- *       children's ({@code reach & ~cond}, {@code reach & cond}); the rows that went right at level {@code
- *       L} make bit plane {@code L} of the leaf index. The perfect layout's pass-through splits (padding
- *       below a leaf) send every row left, so they add no bit and are not walked: 23 of 63 splits a tree
- *       in the benchmarks' model.
- *   <li><b>Leaf numbers.</b> The bit planes are turned into one index per row, eight rows at a time, with
- *       a table that spreads a byte's bits into the bytes of a long.
+ *       without a branch, eight rows at once), its bit goes to that threshold, and a pass from the highest
+ *       threshold down ORs each mask into the one below it.
+ *   <li><b>Trees.</b> Tree after tree, level by level, each real split divides the mask of rows that
+ *       reached it into its children's ({@code mine & ~cond}, {@code mine & cond}), kept in a small ring
+ *       until they are read; the rows that went right at level {@code L} make bit plane {@code L} of the
+ *       leaf index, ORed in a register while a tree's splits stay on one level. Every split is one long
+ *       (its condition, where its rows are, its plane), so the loop is one load and a few word operations
+ *       a split. The perfect layout's pass-through splits (padding below a leaf) send every row left, so
+ *       they add no bit and are not walked: 23 of 63 splits a tree in the benchmarks' model.
+ *   <li><b>Leaf indices.</b> The bit planes are turned into one index per row, a byte, eight rows at a
+ *       time, with a table that spreads a byte's bits into the bytes of a long.
+ *   <li><b>Sums.</b> For a model with one output ({@link #sum}), eight rows at a time add their leaves
+ *       tree after tree: eight chains of float additions in flight, each row's in tree order.
  * </ol>
  *
- * <p>The leaf numbers are the ones {@link Forest#leaves(long[], int, int[], int)} gives, so a prediction
- * is bit for bit the same; only the order of the work changes.
+ * <p>Trees are walked {@value #CHUNK} at a time, so the work arrays stay small whatever the forest. The
+ * leaf numbers are the ones {@link Forest#leaves(long[], int, int[], int)} gives, and each row's sum adds
+ * the same values in the same order as {@link Forest#sum}, so a prediction is bit for bit the same; only
+ * the order of the work changes.
  */
 final class BitSlices {
 
@@ -46,10 +55,27 @@ final class BitSlices {
     }
   }
 
-  private static final ThreadLocal<long[]> MASKS = ThreadLocal.withInitial(() -> new long[0]);
-  private static final int RIGHT = 1 << MAX_DEPTH;
-  private static final int PLANES = 2 * RIGHT;
-  private static final ThreadLocal<long[]> REACH = ThreadLocal.withInitial(() -> new long[PLANES + MAX_DEPTH]);
+  private static final ThreadLocal<long[]> WORK = ThreadLocal.withInitial(() -> new long[0]);
+  private static final int FROM = 32;
+  private static final int PLANE = 43;
+  /**
+   * The work array's first entries: a ring of the rows going left and right at the latest splits, split
+   * {@code k}'s at {@code (2k) % RING} and the next. A split's children are in its tree, fewer than {@code
+   * 2^MAX_DEPTH} splits later, so its entries are read before they are written again.
+   */
+  private static final int RING = 4 << MAX_DEPTH;
+  /** Where in the work array every row of the block is: what the roots split. */
+  private static final int ALL = RING;
+  /** The trees walked before their leaf indices are read, at most. */
+  private static final int CHUNK = 256;
+  /** Where in the work array the bit planes of a chunk's trees are: {@code MAX_DEPTH} a tree. */
+  private static final int PLANES = ALL + 1;
+  /** Where in the work array the condition masks are. */
+  private static final int MASKS = PLANES + CHUNK * MAX_DEPTH;
+  /** Where in the byte work array the leaf indices of a chunk's trees are: 64 rows a tree. */
+  private static final int INDICES = CHUNK * MAX_DEPTH * 8;
+  private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[INDICES + CHUNK * 64]);
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final int trees;
   private final int depth;
@@ -59,27 +85,26 @@ final class BitSlices {
   private final int[] slotStep;
   /** By condition, its threshold key; a slot's padding thresholds are {@link Integer#MAX_VALUE}. */
   private final int[] threshold;
-  /** Where each tree's real splits start in {@link #nodeCondition} and {@link #nodeLink}; one more at the end. */
+  /** Where each tree's real splits start in {@link #splits}; one more at the end. */
   private final int[] treeStart;
-  /** By real split, tree after tree, level by level: its condition. */
-  private final int[] nodeCondition;
   /**
-   * By real split: its parent's number in its tree plus one (0 for the root: a slot holding every row),
-   * which side of it it is on ({@code << 9}, 1 for right) and its level ({@code << 10}).
+   * By real split, tree after tree, level by level: where in the work array its condition's mask is (the
+   * low 32 bits); where the rows reaching it are ({@code << FROM}: {@link #ALL} for a root, else its
+   * parent's place in the ring, plus 1 for a right child); where its level's bit plane is ({@code <<
+   * PLANE}); and the top bit set when the split before it in the tree is on the same level.
    */
-  private final int[] nodeLink;
+  private final long[] splits;
   private final int conditions;
 
   private BitSlices(int trees, int depth, int[] slotStart, int[] slotStep, int[] threshold, int[] treeStart,
-      int[] nodeCondition, int[] nodeLink) {
+      long[] splits) {
     this.trees = trees;
     this.depth = depth;
     this.slotStart = slotStart;
     this.slotStep = slotStep;
     this.threshold = threshold;
     this.treeStart = treeStart;
-    this.nodeCondition = nodeCondition;
-    this.nodeLink = nodeLink;
+    this.splits = splits;
     this.conditions = threshold.length;
   }
 
@@ -138,37 +163,43 @@ final class BitSlices {
       real += passThrough(packed[b]) ? 0 : 1;
     }
     int[] treeStart = new int[trees + 1];
-    int[] nodeCondition = new int[real];
-    int[] nodeLink = new int[real];
-    int[] local = new int[1 << depth]; // per position of the level above: its node's number in the tree, + 1
+    long[] splits = new long[real];
+    int[] local = new int[1 << depth]; // per position of the level above: its split's index in splits, or -1
     int[] below = new int[1 << depth];
     int k = 0;
     for (int t = 0; t < trees; t++) {
       treeStart[t] = k;
-      int first = k;
-      local[0] = 0; // the root's parent: the slot holding every row
+      int previousLevel = -1;
       for (int level = 0; level < depth; level++) {
         int base = (trees + t) << level;
         for (int i = 0; i < 1 << level; i++) {
           long split = packed[base + i];
-          int parent = level == 0 ? 0 : local[i >> 1];
-          if (passThrough(split) || (level > 0 && parent == 0)) {
-            below[i] = 0;
+          int parent = level == 0 ? -1 : local[i >> 1];
+          if (passThrough(split) || (level > 0 && parent < 0)) {
+            below[i] = -1;
             continue;
           }
           int slot = (int) split;
-          nodeCondition[k] = slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], (int) (split >> 32));
-          int side = level == 0 ? 0 : i & 1;
-          nodeLink[k] = parent | side << 9 | level << 10;
-          below[i] = k - first + 1;
+          long condition = MASKS + slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], (int) (split >> 32));
+          // the rows reaching this split: every row for a root, else its parent's left or right rows
+          long from = level == 0 ? ALL : ring(parent) + (i & 1);
+          long plane = PLANES + (t % CHUNK) * MAX_DEPTH + level;
+          long keep = level == previousLevel ? 1L << 63 : 0;
+          splits[k] = condition | from << FROM | plane << PLANE | keep;
+          previousLevel = level;
+          below[i] = k;
           k++;
         }
         System.arraycopy(below, 0, local, 0, 1 << level);
       }
     }
     treeStart[trees] = k;
-    return new BitSlices(trees, depth, slotStart, slotStep, threshold, treeStart,
-        Arrays.copyOf(nodeCondition, k), Arrays.copyOf(nodeLink, k));
+    return new BitSlices(trees, depth, slotStart, slotStep, threshold, treeStart, splits);
+  }
+
+  /** Where in the work array split {@code k}'s left rows are, its right rows just after. */
+  private static int ring(int k) {
+    return (k + k) & (RING - 1);
   }
 
   /** A split that sends every row left: its threshold is above every key. */
@@ -181,60 +212,142 @@ final class BitSlices {
    * row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code out[r * trees ..]}.
    */
   void leaves(long[] rows, int stride, int count, int[] out) {
-    long[] masks = masks(conditions);
-    conditionMasks(rows, stride, count, masks);
-    long[] reach = REACH.get();
-    int depth = this.depth;
-    int leaves = 1 << depth;
-    int trees = this.trees;
-    int[] nodeCondition = this.nodeCondition;
-    int[] nodeLink = this.nodeLink;
-    // reach[j]: the rows reaching real split j - 1 of the tree (reach[0]: every row); reach[RIGHT + j]: those
-    // of them going right; reach[PLANES + level]: the rows going right at that level
-    reach[0] = count == 64 ? -1L : (1L << count) - 1;
-    reach[RIGHT] = 0;
-    for (int t = 0; t < trees; t++) {
-      Arrays.fill(reach, PLANES, PLANES + depth, 0L);
-      int first = treeStart[t];
-      for (int k = first, end = treeStart[t + 1]; k < end; k++) {
-        int link = nodeLink[k];
-        int parent = link & 0x1ff;
-        long left = ((link >>> 9) & 1) - 1L; // all ones when this split is its parent's left child
-        long mine = reach[RIGHT + parent] ^ (reach[parent] & left);
-        long right = mine & masks[nodeCondition[k]];
-        int j = k - first + 1;
-        reach[j] = mine;
-        reach[RIGHT + j] = right;
-        reach[PLANES + (link >>> 10)] |= right;
-      }
-      int leaf0 = t * leaves;
-      for (int r0 = 0; r0 < count; r0 += 8) {
-        long index = 0;
-        for (int level = 0; level < depth; level++) {
-          index |= SPREAD[(int) (reach[PLANES + level] >>> r0) & 0xff] << (depth - 1 - level);
-        }
-        int at = r0 * trees + t;
-        if (count - r0 >= 8) {
-          out[at] = leaf0 + (int) (index & 0xff);
-          out[at + trees] = leaf0 + (int) ((index >>> 8) & 0xff);
-          out[at + 2 * trees] = leaf0 + (int) ((index >>> 16) & 0xff);
-          out[at + 3 * trees] = leaf0 + (int) ((index >>> 24) & 0xff);
-          out[at + 4 * trees] = leaf0 + (int) ((index >>> 32) & 0xff);
-          out[at + 5 * trees] = leaf0 + (int) ((index >>> 40) & 0xff);
-          out[at + 6 * trees] = leaf0 + (int) ((index >>> 48) & 0xff);
-          out[at + 7 * trees] = leaf0 + (int) (index >>> 56);
-        } else {
-          for (int j = 0; j < count - r0; j++) {
-            out[at + j * trees] = leaf0 + (int) ((index >>> (8 * j)) & 0xff);
-          }
-        }
+    walk(rows, stride, count, out, null, null);
+  }
+
+  /**
+   * Adds to {@code sums[r]}, for each of {@code count} rows (1 to 64) prepared as {@link Forest#wide} keys,
+   * row {@code r} at {@code rows[r * stride ..]}, the value ({@code values} by leaf number) of the leaf each
+   * tree sends it to, in tree order and in float: what {@link Forest#sum} gives row by row. {@code sums}
+   * has room for {@code count} rounded up to a multiple of 8.
+   */
+  void sum(long[] rows, int stride, int count, float[] values, float[] sums) {
+    walk(rows, stride, count, null, values, sums);
+  }
+
+  /**
+   * Walks the block's rows through the forest a chunk of trees at a time, and either writes their leaf
+   * numbers into {@code out} or adds their leaves' {@code values} to {@code sums}.
+   */
+  private void walk(long[] rows, int stride, int count, int @Nullable [] out, float @Nullable [] values,
+      float @Nullable [] sums) {
+    long[] work = conditionMasks(rows, stride, count);
+    byte[] bytes = BYTES.get();
+    for (int c0 = 0; c0 < trees; c0 += CHUNK) {
+      int c1 = Math.min(trees, c0 + CHUNK);
+      splits(work, count, c0, c1);
+      indices(work, bytes, count, c0, c1);
+      if (out != null) {
+        leaves(bytes, count, c0, c1, out);
+      } else if (values != null && sums != null) {
+        sum(bytes, count, c0, c1, values, sums);
       }
     }
   }
 
-  /** Fills {@code masks[0 .. conditions)}: bit {@code r} of condition {@code c} when row {@code r} meets it. */
-  private void conditionMasks(long[] rows, int stride, int count, long[] masks) {
-    Arrays.fill(masks, 0, conditions, 0L);
+  /** The leaf numbers of a walked chunk's trees, from their indices in {@code bytes}. */
+  private void leaves(byte[] bytes, int count, int c0, int c1, int[] out) {
+    int depth = this.depth;
+    int trees = this.trees;
+    for (int t = c0; t < c1; t++) {
+      int at = INDICES + (t - c0) * 64;
+      int leaf0 = t << depth;
+      for (int r = 0; r < count; r++) {
+        out[r * trees + t] = leaf0 + (bytes[at + r] & 0xff);
+      }
+    }
+  }
+
+  /**
+   * Adds the leaves of a walked chunk's trees to the rows' sums, eight rows at a time through every tree of
+   * the chunk: eight chains of float additions in flight, each in tree order.
+   */
+  private void sum(byte[] bytes, int count, int c0, int c1, float[] values, float[] sums) {
+    int depth = this.depth;
+    for (int r0 = 0; r0 < count; r0 += 8) {
+      float s0 = sums[r0];
+      float s1 = sums[r0 + 1];
+      float s2 = sums[r0 + 2];
+      float s3 = sums[r0 + 3];
+      float s4 = sums[r0 + 4];
+      float s5 = sums[r0 + 5];
+      float s6 = sums[r0 + 6];
+      float s7 = sums[r0 + 7];
+      for (int t = c0, at = INDICES + r0; t < c1; t++, at += 64) {
+        int leaf0 = t << depth;
+        s0 += values[leaf0 + (bytes[at] & 0xff)];
+        s1 += values[leaf0 + (bytes[at + 1] & 0xff)];
+        s2 += values[leaf0 + (bytes[at + 2] & 0xff)];
+        s3 += values[leaf0 + (bytes[at + 3] & 0xff)];
+        s4 += values[leaf0 + (bytes[at + 4] & 0xff)];
+        s5 += values[leaf0 + (bytes[at + 5] & 0xff)];
+        s6 += values[leaf0 + (bytes[at + 6] & 0xff)];
+        s7 += values[leaf0 + (bytes[at + 7] & 0xff)];
+      }
+      sums[r0] = s0;
+      sums[r0 + 1] = s1;
+      sums[r0 + 2] = s2;
+      sums[r0 + 3] = s3;
+      sums[r0 + 4] = s4;
+      sums[r0 + 5] = s5;
+      sums[r0 + 6] = s6;
+      sums[r0 + 7] = s7;
+    }
+  }
+
+  /**
+   * Each real split of trees {@code [c0, c1)} divides the rows reaching it ({@code mine}) into its
+   * children's ({@code mine & ~cond}, {@code mine & cond}), and the rows going right at a level are ORed
+   * into that level's bit plane, kept in a register while the tree's splits stay on one level.
+   */
+  private void splits(long[] work, int count, int c0, int c1) {
+    long[] splits = this.splits;
+    work[ALL] = count == 64 ? -1L : (1L << count) - 1;
+    Arrays.fill(work, PLANES, PLANES + (c1 - c0) * MAX_DEPTH, 0L);
+    long rights = 0;
+    for (int k = treeStart[c0], end = treeStart[c1]; k < end; k++) {
+      long split = splits[k];
+      long mine = work[(int) (split >>> FROM) & 0x7ff];
+      long right = mine & work[(int) split];
+      int w = ring(k);
+      work[w] = mine ^ right;
+      work[w + 1] = right;
+      rights = (rights & (split >> 63)) | right;
+      work[(int) (split >>> PLANE) & 0xfffff] = rights;
+    }
+  }
+
+  /**
+   * The leaf index of every row of the block in every tree of a walked chunk: tree {@code t}'s for row
+   * {@code r} into {@code bytes[INDICES + (t - c0) * 64 + r]}. Each tree's bit planes are copied into {@code
+   * bytes} first, so that a plane's byte for eight rows is one load; a table spreads its bits into the bytes
+   * of a long, and the levels are shifted in from the top.
+   */
+  private void indices(long[] work, byte[] bytes, int count, int c0, int c1) {
+    int depth = this.depth;
+    for (int t = c0; t < c1; t++) {
+      int planes = (t - c0) * MAX_DEPTH;
+      for (int level = 0; level < depth; level++) {
+        LONGS.set(bytes, 8 * (planes + level), work[PLANES + planes + level]);
+      }
+      for (int r0 = 0; r0 < count; r0 += 8) {
+        int at = 8 * planes + (r0 >>> 3);
+        long index = 0;
+        for (int level = 0; level < depth; level++) {
+          index = index << 1 | SPREAD[bytes[at + 8 * level] & 0xff];
+        }
+        LONGS.set(bytes, INDICES + (t - c0) * 64 + r0, index);
+      }
+    }
+  }
+
+  /**
+   * The thread's work array, its condition masks filled from {@code MASKS}: bit {@code r} of condition
+   * {@code c} set when row {@code r} meets it.
+   */
+  private long[] conditionMasks(long[] rows, int stride, int count) {
+    long[] masks = work(MASKS + conditions); // indices below are of conditions, from MASKS
+    Arrays.fill(masks, MASKS, MASKS + conditions, 0L);
     int[] threshold = this.threshold;
     for (int s = 0; s < slotStart.length; s++) {
       int step0 = slotStep[s];
@@ -243,26 +356,43 @@ final class BitSlices {
       }
       int start = slotStart[s];
       int r = 0;
-      for (; r + 4 <= count; r += 4) {
-        // four rows' searches at once: each step waits on the previous one's load
-        int key0 = (int) (rows[r * stride + s] >> 32);
-        int key1 = (int) (rows[(r + 1) * stride + s] >> 32);
-        int key2 = (int) (rows[(r + 2) * stride + s] >> 32);
-        int key3 = (int) (rows[(r + 3) * stride + s] >> 32);
+      for (; r + 8 <= count; r += 8) {
+        // eight rows' searches at once: each step waits on the previous one's load
+        int at = r * stride + s;
+        int key0 = (int) (rows[at] >> 32);
+        int key1 = (int) (rows[at + 1 * stride] >> 32);
+        int key2 = (int) (rows[at + 2 * stride] >> 32);
+        int key3 = (int) (rows[at + 3 * stride] >> 32);
+        int key4 = (int) (rows[at + 4 * stride] >> 32);
+        int key5 = (int) (rows[at + 5 * stride] >> 32);
+        int key6 = (int) (rows[at + 6 * stride] >> 32);
+        int key7 = (int) (rows[at + 7 * stride] >> 32);
         int at0 = start;
         int at1 = start;
         int at2 = start;
         int at3 = start;
+        int at4 = start;
+        int at5 = start;
+        int at6 = start;
+        int at7 = start;
         for (int step = step0; step > 0; step >>= 1) {
           at0 += threshold[at0 + step] <= key0 ? step : 0;
           at1 += threshold[at1 + step] <= key1 ? step : 0;
           at2 += threshold[at2 + step] <= key2 ? step : 0;
           at3 += threshold[at3 + step] <= key3 ? step : 0;
+          at4 += threshold[at4 + step] <= key4 ? step : 0;
+          at5 += threshold[at5 + step] <= key5 ? step : 0;
+          at6 += threshold[at6 + step] <= key6 ? step : 0;
+          at7 += threshold[at7 + step] <= key7 ? step : 0;
         }
-        masks[at0] |= 1L << r;
-        masks[at1] |= 1L << (r + 1);
-        masks[at2] |= 1L << (r + 2);
-        masks[at3] |= 1L << (r + 3);
+        masks[MASKS + at0] |= 1L << (r + 0);
+        masks[MASKS + at1] |= 1L << (r + 1);
+        masks[MASKS + at2] |= 1L << (r + 2);
+        masks[MASKS + at3] |= 1L << (r + 3);
+        masks[MASKS + at4] |= 1L << (r + 4);
+        masks[MASKS + at5] |= 1L << (r + 5);
+        masks[MASKS + at6] |= 1L << (r + 6);
+        masks[MASKS + at7] |= 1L << (r + 7);
       }
       for (; r < count; r++) {
         int key = (int) (rows[r * stride + s] >> 32);
@@ -271,24 +401,25 @@ final class BitSlices {
         for (int step = step0; step > 0; step >>= 1) {
           at += threshold[at + step] <= key ? step : 0;
         }
-        masks[at] |= 1L << r;
+        masks[MASKS + at] |= 1L << r;
       }
       for (int c = start + 2 * step0 - 2; c > start; c--) {
-        masks[c] |= masks[c + 1];
+        masks[MASKS + c] |= masks[MASKS + c + 1];
       }
-    }
-  }
-
-  private static long[] masks(int size) {
-    long[] masks = MASKS.get();
-    if (masks.length < size) {
-      masks = new long[size];
-      MASKS.set(masks);
     }
     return masks;
   }
 
+  private static long[] work(int size) {
+    long[] work = WORK.get();
+    if (work.length < size) {
+      work = new long[size];
+      WORK.set(work);
+    }
+    return work;
+  }
+
   long memoryBytes() {
-    return 64L + 8L * slotStart.length + 4L * threshold.length + 4L * treeStart.length + 8L * nodeLink.length;
+    return 64L + 8L * slotStart.length + 4L * threshold.length + 4L * treeStart.length + 8L * splits.length;
   }
 }

@@ -320,6 +320,23 @@ final class Forest {
   }
 
   /**
+   * The perfect layout, when {@link #sliced()}: adds to {@code sums[r]} the values ({@code values} by leaf
+   * number) of the leaves every tree sends row {@code r} of {@code count} (1 to 64) to, in tree order and
+   * in float, rows prepared as {@link #wide} keys at {@code rows[r * stride ..]}, all rows at once through
+   * the {@link BitSlices}: what {@link #sum} gives row by row. {@code sums} has room for {@code count}
+   * rounded up to a multiple of 8.
+   *
+   * @throws IllegalStateException if the forest is not sliced
+   */
+  void sum(long[] rows, int stride, int count, float[] values, float[] sums) {
+    BitSlices slices = this.slices;
+    if (slices == null) {
+      throw new IllegalStateException("the forest is not sliced: walk its rows one by one");
+    }
+    slices.sum(rows, stride, count, values, sums);
+  }
+
+  /**
    * The perfect layout only: {@code sum} plus, in tree order and in float, the value ({@code values} by
    * leaf number) of the leaf each tree sends the prepared row at {@code row[0 ..]} to.
    *

@@ -1,5 +1,7 @@
 package dev.modelregistry.trees;
 
+import java.util.Arrays;
+
 /**
  * An XGBoost {@code gbtree} or {@code dart} model, evaluated as XGBoost's CPU predictor does. Immutable and
  * thread-safe.
@@ -10,6 +12,8 @@ package dev.modelregistry.trees;
  * {@link XGBoostLink}.
  */
 final class XGBoostEnsemble extends TreePredictor {
+
+  private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[BLOCK]);
 
   private final float[] leaves;
   private final float[] base;
@@ -29,41 +33,14 @@ final class XGBoostEnsemble extends TreePredictor {
     return new float[] {link.apply(forest.sum(keys, leaves, base[0]))};
   }
 
-  /**
-   * One output group: four rows summed at once, each in tree order, so that their four chains of
-   * dependent float additions overlap.
-   */
+  /** One output group, a block of rows walked all at once: their sums come out of the walk. */
   @Override
-  void predictBlock(int[] leafOf, int count, float[][] out, int outAt) {
-    if (groups != 1) {
-      super.predictBlock(leafOf, count, out, outAt);
-      return;
-    }
-    float[] leaves = this.leaves;
-    int trees = forest.trees();
-    int r = 0;
-    for (; r + 4 <= count; r += 4) {
-      int a0 = r * trees;
-      int a1 = a0 + trees;
-      int a2 = a1 + trees;
-      int a3 = a2 + trees;
-      float s0 = base[0];
-      float s1 = s0;
-      float s2 = s0;
-      float s3 = s0;
-      for (int t = 0; t < trees; t++) {
-        s0 += leaves[leafOf[a0 + t]];
-        s1 += leaves[leafOf[a1 + t]];
-        s2 += leaves[leafOf[a2 + t]];
-        s3 += leaves[leafOf[a3 + t]];
-      }
-      out[outAt + r] = new float[] {link.apply(s0)};
-      out[outAt + r + 1] = new float[] {link.apply(s1)};
-      out[outAt + r + 2] = new float[] {link.apply(s2)};
-      out[outAt + r + 3] = new float[] {link.apply(s3)};
-    }
-    for (; r < count; r++) {
-      out[outAt + r] = predictOne(leafOf, r * trees);
+  void predictSliced(long[] keys, int stride, int count, float[][] out, int outAt) {
+    float[] sums = SUMS.get();
+    Arrays.fill(sums, base[0]);
+    forest.sum(keys, stride, count, leaves, sums);
+    for (int r = 0; r < count; r++) {
+      out[outAt + r] = new float[] {link.apply(sums[r])};
     }
   }
 

@@ -3,14 +3,16 @@ package dev.modelregistry.trees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The bit-sliced walk of a block of rows gives every row the leaves the one-row descent gives, and both
- * the leaves a node-by-node walk of each tree reaches, on random forests: every depth the slices take, unbalanced trees (pass-through splits), thresholds shared by many
- * splits, values equal to thresholds, ±∞, and every block size from 1 to 64 rows.
+ * the leaves a node-by-node walk of each tree reaches, on random forests: every depth the slices take,
+ * unbalanced trees (pass-through splits), thresholds shared by many splits, values equal to thresholds,
+ * ±∞, and every block size from 1 to 64 rows. Its sums are the one-row descent's, bit for bit.
  */
 class BitSlicesTest {
 
@@ -23,11 +25,8 @@ class BitSlicesTest {
     for (int depth = 1; depth <= BitSlices.MAX_DEPTH; depth++) {
       for (int round = 0; round < 4; round++) {
         int slots = 1 + random.nextInt(6);
-        List<Tree> trees = new ArrayList<>();
         int count = 1 + random.nextInt(12);
-        for (int t = 0; t < count; t++) {
-          trees.add(randomTree(random, depth, slots, t == 0));
-        }
+        List<Tree> trees = randomTrees(random, depth, slots, count);
         Forest forest = Forest.of(trees, true);
         assertThat(forest.sliced()).isTrue();
         for (int rows = 1; rows <= 64; rows++) {
@@ -54,6 +53,84 @@ class BitSlicesTest {
     }
   }
 
+  @Test
+  void aBlockSumsEveryRowBitForBitAsItsOwnDescentDoes() {
+    Random random = new Random(43);
+    for (int depth = 1; depth <= BitSlices.MAX_DEPTH; depth++) {
+      int slots = 1 + random.nextInt(6);
+      Forest forest = Forest.of(randomTrees(random, depth, slots, 1 + random.nextInt(40)), true);
+      float[] leafValues = leafValues(random, forest);
+      for (int rows = 1; rows <= 64; rows++) {
+        long[] keys = randomKeys(random, rows * slots);
+        checkSums(forest, leafValues, keys, slots, rows, random.nextFloat() - 0.5f);
+      }
+    }
+  }
+
+  /**
+   * More trees than a chunk of the walk, each with the most splits a tree can have, so that the ring of
+   * children's rows wraps around many times within a block.
+   */
+  @Test
+  void manyFullTreesOfEightLevelsAreWalkedAcrossChunksAndTheRing() {
+    Random random = new Random(44);
+    int slots = 5;
+    List<Tree> trees = new ArrayList<>();
+    for (int t = 0; t < 600; t++) {
+      trees.add(randomTree(random, BitSlices.MAX_DEPTH, slots, true, true));
+    }
+    Forest forest = Forest.of(trees, true);
+    assertThat(forest.sliced()).isTrue();
+    float[] leafValues = leafValues(random, forest);
+    for (int rows : new int[] {1, 17, 64}) {
+      long[] keys = randomKeys(random, rows * slots);
+      int[] sliced = new int[rows * trees.size()];
+      forest.leaves(keys, slots, rows, sliced);
+      int[] one = new int[trees.size()];
+      for (int r = 0; r < rows; r++) {
+        forest.leaves(keys, r * slots, one, 0);
+        for (int t = 0; t < trees.size(); t++) {
+          assertThat(sliced[r * trees.size() + t]).as("%d rows, row %d, tree %d", rows, r, t).isEqualTo(one[t]);
+        }
+      }
+      checkSums(forest, leafValues, keys, slots, rows, 0.5f);
+    }
+  }
+
+  /** {@link Forest#sum(long[], int, int, float[], float[])} against the one-row sum, bit for bit. */
+  private static void checkSums(Forest forest, float[] leafValues, long[] keys, int slots, int rows, float base) {
+    float[] sums = new float[(rows + 7) / 8 * 8];
+    Arrays.fill(sums, base);
+    forest.sum(keys, slots, rows, leafValues, sums);
+    for (int r = 0; r < rows; r++) {
+      float one = forest.sum(Arrays.copyOfRange(keys, r * slots, (r + 1) * slots), leafValues, base);
+      assertThat(Float.floatToRawIntBits(sums[r])).as("%d rows, row %d: %s and %s", rows, r, sums[r], one)
+          .isEqualTo(Float.floatToRawIntBits(one));
+    }
+  }
+
+  /** Leaf values of every magnitude and sign, -0 among them, so that the order of additions shows. */
+  private static float[] leafValues(Random random, Forest forest) {
+    float[] values = new float[forest.leafCount()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = switch (random.nextInt(4)) {
+        case 0 -> -0f;
+        case 1 -> (float) random.nextGaussian() * 1e6f;
+        default -> (float) random.nextGaussian() * (float) Math.pow(10, -random.nextInt(8));
+      };
+    }
+    return values;
+  }
+
+  private static long[] randomKeys(Random random, int size) {
+    long[] keys = new long[size];
+    for (int i = 0; i < size; i++) {
+      float value = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
+      keys[i] = Forest.wide(Forest.key(value));
+    }
+    return keys;
+  }
+
   /** The leaf a row reaches in a tree, walked node by node: right when the value is at least the threshold. */
   private static int walk(Tree tree, float[] values, int offset) {
     int node = 0;
@@ -71,15 +148,29 @@ class BitSlicesTest {
     assertThat(Forest.of(trees, true).sliced()).isFalse();
   }
 
+  /** {@code count} random trees, the first exactly {@code depth} levels deep. */
+  private static List<Tree> randomTrees(Random random, int depth, int slots, int count) {
+    List<Tree> trees = new ArrayList<>();
+    for (int t = 0; t < count; t++) {
+      trees.add(randomTree(random, depth, slots, t == 0));
+    }
+    return trees;
+  }
+
   /**
    * A tree of at most {@code depth} levels (exactly, when {@code full}) on {@code slots} slots, its
    * thresholds drawn from a few values so that splits share them.
    */
   private static Tree randomTree(Random random, int depth, int slots, boolean full) {
+    return randomTree(random, depth, slots, full, false);
+  }
+
+  /** As above; {@code every} grows every branch to the full depth. */
+  private static Tree randomTree(Random random, int depth, int slots, boolean full, boolean every) {
     List<int[]> children = new ArrayList<>();
     List<Integer> slot = new ArrayList<>();
     List<Float> threshold = new ArrayList<>();
-    grow(random, depth, slots, full, children, slot, threshold);
+    grow(random, depth, slots, full, every, children, slot, threshold);
     int n = children.size();
     int[] left = new int[n];
     int[] right = new int[n];
@@ -96,11 +187,11 @@ class BitSlicesTest {
     return Tree.checked("random", left, right, slotOf, thresholdOf, leaf);
   }
 
-  private static int grow(Random random, int levels, int slots, boolean full, List<int[]> children,
-      List<Integer> slot, List<Float> threshold) {
+  private static int grow(Random random, int levels, int slots, boolean full, boolean every,
+      List<int[]> children, List<Integer> slot, List<Float> threshold) {
     int node = children.size();
     children.add(new int[] {-1, -1});
-    if (levels == 0 || (!full && random.nextInt(4) == 0)) {
+    if (levels == 0 || (!full && !every && random.nextInt(4) == 0)) {
       slot.add(0);
       threshold.add(0f);
       return node;
@@ -109,8 +200,8 @@ class BitSlicesTest {
     float[] shared = {-1f, 0f, 0.25f, 0.5f, 1f, Float.POSITIVE_INFINITY};
     threshold.add(random.nextBoolean() ? shared[random.nextInt(shared.length)] : random.nextFloat() * 6 - 3);
     boolean leftFull = full && random.nextBoolean();
-    int left = grow(random, levels - 1, slots, leftFull, children, slot, threshold);
-    int right = grow(random, levels - 1, slots, full && !leftFull, children, slot, threshold);
+    int left = grow(random, levels - 1, slots, leftFull, every, children, slot, threshold);
+    int right = grow(random, levels - 1, slots, full && !leftFull, every, children, slot, threshold);
     children.get(node)[0] = left;
     children.get(node)[1] = right;
     return node;
