@@ -55,6 +55,10 @@ final class BitSlices {
     }
   }
 
+  /** The ints of {@link #slotSearch} a slot. */
+  private static final int SEARCH = 7;
+  /** The most buckets a slot's thresholds are put in. */
+  private static final int MAX_BUCKETS = 256;
   private static final ThreadLocal<long[]> WORK = ThreadLocal.withInitial(() -> new long[0]);
   private static final int FROM = 32;
   private static final int PLANE = 43;
@@ -79,12 +83,16 @@ final class BitSlices {
 
   private final int trees;
   private final int depth;
-  /** Per slot, the index of its first condition less one (a condition for rows below every threshold). */
-  private final int[] slotStart;
-  /** Per slot, the first step of its search: half the padded count of its thresholds plus one, or 0. */
-  private final int[] slotStep;
+  /**
+   * Per slot, {@value #SEARCH} ints that say how to search its thresholds (see {@link Slot}): the first step
+   * (0 for a slot no split reads), its first condition less one, its last condition, its lowest threshold,
+   * the shift that makes a key's distance from it a bucket, where its buckets start, and its last bucket.
+   */
+  private final int[] slotSearch;
   /** By condition, its threshold key; a slot's padding thresholds are {@link Integer#MAX_VALUE}. */
   private final int[] threshold;
+  /** Per slot and bucket, where a search starts: the slot's first condition less one, plus the rank. */
+  private final int[] buckets;
   /** Where each tree's real splits start in {@link #splits}; one more at the end. */
   private final int[] treeStart;
   /**
@@ -96,13 +104,13 @@ final class BitSlices {
   private final long[] splits;
   private final int conditions;
 
-  private BitSlices(int trees, int depth, int[] slotStart, int[] slotStep, int[] threshold, int[] treeStart,
+  private BitSlices(int trees, int depth, int[] slotSearch, int[] threshold, int[] buckets, int[] treeStart,
       long[] splits) {
     this.trees = trees;
     this.depth = depth;
-    this.slotStart = slotStart;
-    this.slotStep = slotStep;
+    this.slotSearch = slotSearch;
     this.threshold = threshold;
+    this.buckets = buckets;
     this.treeStart = treeStart;
     this.splits = splits;
     this.conditions = threshold.length;
@@ -135,26 +143,38 @@ final class BitSlices {
         keys[slot][count[slot]++] = (int) (packed[b] >> 32);
       }
     }
-    int[] slotStart = new int[slots];
-    int[] slotStep = new int[slots];
+    Slot[] searches = new Slot[slots];
     int next = 1; // condition 0 is never true
+    int bucketCount = 0;
     for (int s = 0; s < slots; s++) {
       if (keys[s] != null) {
-        int[] sorted = Arrays.stream(keys[s], 0, count[s]).sorted().distinct().toArray();
-        keys[s] = sorted;
-        int padded = Integer.highestOneBit(sorted.length) * 2 - 1; // 2^k - 1 >= length
-        slotStep[s] = (padded + 1) / 2;
-        slotStart[s] = next;
-        next += 1 + padded;
-        count[s] = padded;
+        keys[s] = Arrays.stream(keys[s], 0, count[s]).sorted().distinct().toArray();
+        searches[s] = Slot.of(keys[s], next, bucketCount);
+        next = searches[s].end + 1;
+        bucketCount += searches[s].buckets.length;
       }
     }
     int[] threshold = new int[next];
+    int[] buckets = new int[bucketCount];
+    int[] slotSearch = new int[slots * SEARCH];
     for (int s = 0; s < slots; s++) {
-      if (keys[s] != null) {
-        Arrays.fill(threshold, slotStart[s] + 1, slotStart[s] + 1 + count[s], Integer.MAX_VALUE);
-        System.arraycopy(keys[s], 0, threshold, slotStart[s] + 1, keys[s].length);
+      Slot at = searches[s];
+      if (at != null) {
+        Arrays.fill(threshold, at.start + 1, at.end + 1, Integer.MAX_VALUE);
+        System.arraycopy(keys[s], 0, threshold, at.start + 1, keys[s].length);
+        System.arraycopy(at.buckets, 0, buckets, at.bucketStart, at.buckets.length);
+        slotSearch[s * SEARCH] = at.step;
+        slotSearch[s * SEARCH + 1] = at.start;
+        slotSearch[s * SEARCH + 2] = at.end;
+        slotSearch[s * SEARCH + 3] = keys[s][0];
+        slotSearch[s * SEARCH + 4] = at.shift;
+        slotSearch[s * SEARCH + 5] = at.bucketStart;
+        slotSearch[s * SEARCH + 6] = at.buckets.length - 1;
       }
+    }
+    int[] slotStart = new int[slots];
+    for (int s = 0; s < slots; s++) {
+      slotStart[s] = searches[s] == null ? 0 : searches[s].start;
     }
     // the real splits of each tree, level by level: a pass-through split sends every row left, and only
     // pass-through splits are below it, so its rows' leaf index bits are all 0 and it need not be walked
@@ -194,7 +214,7 @@ final class BitSlices {
       }
     }
     treeStart[trees] = k;
-    return new BitSlices(trees, depth, slotStart, slotStep, threshold, treeStart, splits);
+    return new BitSlices(trees, depth, slotSearch, threshold, buckets, treeStart, splits);
   }
 
   /** Where in the work array split {@code k}'s left rows are, its right rows just after. */
@@ -349,12 +369,19 @@ final class BitSlices {
     long[] masks = work(MASKS + conditions); // indices below are of conditions, from MASKS
     Arrays.fill(masks, MASKS, MASKS + conditions, 0L);
     int[] threshold = this.threshold;
-    for (int s = 0; s < slotStart.length; s++) {
-      int step0 = slotStep[s];
+    int[] buckets = this.buckets;
+    int[] search = this.slotSearch;
+    for (int s = 0, slots = search.length / SEARCH; s < slots; s++) {
+      int step0 = search[s * SEARCH];
       if (step0 == 0) {
         continue;
       }
-      int start = slotStart[s];
+      int start = search[s * SEARCH + 1];
+      int end = search[s * SEARCH + 2];
+      long lowest = search[s * SEARCH + 3];
+      int shift = search[s * SEARCH + 4];
+      int first = search[s * SEARCH + 5];
+      long last = search[s * SEARCH + 6];
       int r = 0;
       for (; r + 8 <= count; r += 8) {
         // eight rows' searches at once: each step waits on the previous one's load
@@ -367,14 +394,14 @@ final class BitSlices {
         int key5 = (int) (rows[at + 5 * stride] >> 32);
         int key6 = (int) (rows[at + 6 * stride] >> 32);
         int key7 = (int) (rows[at + 7 * stride] >> 32);
-        int at0 = start;
-        int at1 = start;
-        int at2 = start;
-        int at3 = start;
-        int at4 = start;
-        int at5 = start;
-        int at6 = start;
-        int at7 = start;
+        int at0 = buckets[first + (int) Math.min(Math.max((key0 - lowest) >> shift, 0), last)];
+        int at1 = buckets[first + (int) Math.min(Math.max((key1 - lowest) >> shift, 0), last)];
+        int at2 = buckets[first + (int) Math.min(Math.max((key2 - lowest) >> shift, 0), last)];
+        int at3 = buckets[first + (int) Math.min(Math.max((key3 - lowest) >> shift, 0), last)];
+        int at4 = buckets[first + (int) Math.min(Math.max((key4 - lowest) >> shift, 0), last)];
+        int at5 = buckets[first + (int) Math.min(Math.max((key5 - lowest) >> shift, 0), last)];
+        int at6 = buckets[first + (int) Math.min(Math.max((key6 - lowest) >> shift, 0), last)];
+        int at7 = buckets[first + (int) Math.min(Math.max((key7 - lowest) >> shift, 0), last)];
         for (int step = step0; step > 0; step >>= 1) {
           at0 += threshold[at0 + step] <= key0 ? step : 0;
           at1 += threshold[at1 + step] <= key1 ? step : 0;
@@ -397,13 +424,13 @@ final class BitSlices {
       for (; r < count; r++) {
         int key = (int) (rows[r * stride + s] >> 32);
         // how many of the slot's thresholds the key reaches, without a branch on the data
-        int at = start;
+        int at = buckets[first + (int) Math.min(Math.max((key - lowest) >> shift, 0), last)];
         for (int step = step0; step > 0; step >>= 1) {
           at += threshold[at + step] <= key ? step : 0;
         }
         masks[MASKS + at] |= 1L << r;
       }
-      for (int c = start + 2 * step0 - 2; c > start; c--) {
+      for (int c = end - 1; c > start; c--) {
         masks[MASKS + c] |= masks[MASKS + c + 1];
       }
     }
@@ -419,7 +446,76 @@ final class BitSlices {
     return work;
   }
 
+  /**
+   * How a slot's sorted thresholds are searched: they are put in up to {@value #MAX_BUCKETS} buckets of
+   * equal width in key space ({@code (key - lowest) >> shift}), and a key's rank is its bucket's first rank
+   * plus a branch-free search of the few positions after it, {@code log2(step) + 1} steps: enough for the
+   * fullest bucket, and never past the slot, whose thresholds are followed by as many padding thresholds
+   * above every key. A key below the lowest threshold falls in the first bucket, one above the highest in
+   * the last, and the search finds its rank there just the same.
+   */
+  private static final class Slot {
+    final int start;
+    final int end;
+    final int step;
+    final int shift;
+    final int bucketStart;
+    final int[] buckets;
+
+    private Slot(int start, int end, int step, int shift, int bucketStart, int[] buckets) {
+      this.start = start;
+      this.end = end;
+      this.step = step;
+      this.shift = shift;
+      this.bucketStart = bucketStart;
+      this.buckets = buckets;
+    }
+
+    /** The search of {@code sorted} distinct threshold keys whose first condition less one is {@code start}. */
+    static Slot of(int[] sorted, int start, int bucketStart) {
+      long range = (long) sorted[sorted.length - 1] - sorted[0];
+      int shift = 0;
+      while (range >> shift >= MAX_BUCKETS) {
+        shift++;
+      }
+      int fullest = fullest(sorted, shift);
+      // fewer, wider buckets while the search takes no more steps: a smaller table to keep in cache
+      while (range >> shift > 0 && steps(fullest(sorted, shift + 1)) == steps(fullest)) {
+        shift++;
+        fullest = fullest(sorted, shift);
+      }
+      int[] buckets = new int[(int) (range >> shift) + 1];
+      int rank = 0;
+      for (int b = 0; b < buckets.length; b++) {
+        while (rank < sorted.length && ((long) sorted[rank] - sorted[0]) >> shift < b) {
+          rank++;
+        }
+        buckets[b] = start + rank;
+      }
+      int steps = steps(fullest);
+      return new Slot(start, start + sorted.length + (1 << steps) - 1, 1 << (steps - 1), shift, bucketStart,
+          buckets);
+    }
+
+    /** The most thresholds in one bucket. */
+    private static int fullest(int[] sorted, int shift) {
+      int fullest = 0;
+      for (int i = 0, run = 0; i < sorted.length; i++) {
+        boolean same = i > 0 && ((long) sorted[i] - sorted[0]) >> shift == ((long) sorted[i - 1] - sorted[0]) >> shift;
+        run = same ? run + 1 : 1;
+        fullest = Math.max(fullest, run);
+      }
+      return fullest;
+    }
+
+    /** The steps of a search that places a key among {@code count} thresholds: 2^steps - 1 >= count. */
+    private static int steps(int count) {
+      return 32 - Integer.numberOfLeadingZeros(count);
+    }
+  }
+
   long memoryBytes() {
-    return 64L + 8L * slotStart.length + 4L * threshold.length + 4L * treeStart.length + 8L * splits.length;
+    return 64L + 4L * slotSearch.length + 4L * threshold.length + 4L * buckets.length + 4L * treeStart.length
+        + 8L * splits.length;
   }
 }

@@ -97,6 +97,57 @@ class BitSlicesTest {
     }
   }
 
+  /**
+   * Thresholds crowded into a few floats' width among others spread over the range (so that one bucket of
+   * a slot's search holds many), a slot with a single threshold, and values at, between and beyond them.
+   */
+  @Test
+  void crowdedAndLoneThresholdsAreSearchedExactly() {
+    Random random = new Random(45);
+    float[] crowded = new float[300];
+    for (int i = 0; i < crowded.length; i++) {
+      crowded[i] = i < 200 ? 1f + i * Math.ulp(1f) : (float) Math.exp(random.nextGaussian() * 8);
+    }
+    List<Tree> trees = new ArrayList<>();
+    for (int t = 0; t < 120; t++) {
+      int[] left = {1, 3, 5, -1, -1, -1, -1};
+      int[] right = {2, 4, 6, -1, -1, -1, -1};
+      int[] slot = {0, 0, 1, 0, 0, 0, 0};
+      float[] threshold = {crowded[random.nextInt(300)], crowded[random.nextInt(300)], 0.5f, 0, 0, 0, 0};
+      trees.add(Tree.checked("crowded", left, right, slot, threshold, new double[] {0, 0, 0, 1, 2, 3, 4}));
+    }
+    Forest forest = Forest.of(trees, true);
+    float[] leafValues = leafValues(random, forest);
+    for (int rows : new int[] {8, 16, 33, 64}) {
+      float[] values = new float[rows * 2];
+      for (int i = 0; i < values.length; i++) {
+        float c = crowded[random.nextInt(300)];
+        values[i] = switch (random.nextInt(5)) {
+          case 0 -> c;
+          case 1 -> Math.nextUp(c);
+          case 2 -> Math.nextDown(c);
+          case 3 -> i % 2 == 1 ? 0.5f : VALUES[random.nextInt(VALUES.length)];
+          default -> (float) Math.exp(random.nextGaussian() * 10);
+        };
+      }
+      long[] keys = new long[values.length];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = Forest.wide(Forest.key(values[i]));
+      }
+      int[] sliced = new int[rows * trees.size()];
+      forest.leaves(keys, 2, rows, sliced);
+      int[] one = new int[trees.size()];
+      for (int r = 0; r < rows; r++) {
+        forest.leaves(keys, r * 2, one, 0);
+        for (int t = 0; t < trees.size(); t++) {
+          assertThat(sliced[r * trees.size() + t]).as("row %d (%s), tree %d", r, values[2 * r], t).isEqualTo(one[t]);
+          assertThat(forest.leafNode(one[t])).isEqualTo(walk(trees.get(t), values, 2 * r));
+        }
+      }
+      checkSums(forest, leafValues, keys, 2, rows, 0f);
+    }
+  }
+
   /** {@link Forest#sum(long[], int, int, float[], float[])} against the one-row sum, bit for bit. */
   private static void checkSums(Forest forest, float[] leafValues, long[] keys, int slots, int rows, float base) {
     float[] sums = new float[(rows + 7) / 8 * 8];
