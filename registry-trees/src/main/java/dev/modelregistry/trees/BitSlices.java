@@ -17,14 +17,15 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Conditions.</b> Every distinct (slot, threshold) of the forest is a condition, and its mask has
  *       bit {@code r} set when row {@code r}'s value is at least the threshold. Each slot's thresholds are
  *       kept sorted, so a row needs one search per slot (how many thresholds its value reaches, found
- *       without a branch, eight rows at once), its bit goes to that threshold, and a pass from the highest
- *       threshold down ORs each mask into the one below it.
+ *       without a branch from a bucket of the key's range, eight rows at once: see {@link Slot}), its bit
+ *       goes to that threshold, and a pass from the highest threshold down ORs each mask into the one
+ *       below it.
  *   <li><b>Trees.</b> Tree after tree, level by level, each real split divides the mask of rows that
- *       reached it into its children's ({@code mine & ~cond}, {@code mine & cond}), kept in a small ring
- *       until they are read; the rows that went right at level {@code L} make bit plane {@code L} of the
- *       leaf index, ORed in a register while a tree's splits stay on one level. Every split is one long
- *       (its condition, where its rows are, its plane), so the loop is one load and a few word operations
- *       a split. The perfect layout's pass-through splits (padding below a leaf) send every row left, so
+ *       reached it into its children's ({@code mine & ~cond}, {@code mine & cond}); the rows that went
+ *       right at level {@code L} make bit plane {@code L} of the leaf index, ORed in a register while a
+ *       tree's splits stay on one level. A split is three ints read in order (where its condition's mask,
+ *       its rows and its plane are in the work array), so the loop is a few loads and word operations a
+ *       split. The perfect layout's pass-through splits (padding below a leaf) send every row left, so
  *       they add no bit and are not walked: 23 of 63 splits a tree in the benchmarks' model.
  *   <li><b>Leaf indices.</b> The bit planes are turned into one index per row, a byte, eight rows at a
  *       time, with a table that spreads a byte's bits into the bytes of a long.
@@ -32,10 +33,10 @@ import org.jspecify.annotations.Nullable;
  *       tree after tree: eight chains of float additions in flight, each row's in tree order.
  * </ol>
  *
- * <p>Trees are walked {@value #CHUNK} at a time, so the work arrays stay small whatever the forest. The
- * leaf numbers are the ones {@link Forest#leaves(long[], int, int[], int)} gives, and each row's sum adds
- * the same values in the same order as {@link Forest#sum}, so a prediction is bit for bit the same; only
- * the order of the work changes.
+ * <p>Trees are walked in chunks of at most {@value #CHUNK} trees and {@value #CHUNK_SPLITS} splits, so
+ * the work arrays stay small whatever the forest. The leaf numbers are the ones {@link
+ * Forest#leaves(long[], int, int[], int)} gives, and each row's sum adds the same values in the same order
+ * as {@link Forest#sum}, so a prediction is bit for bit the same; only the order of the work changes.
  */
 final class BitSlices {
 
@@ -60,17 +61,14 @@ final class BitSlices {
   /** The most buckets a slot's thresholds are put in. */
   private static final int MAX_BUCKETS = 256;
   private static final ThreadLocal<long[]> WORK = ThreadLocal.withInitial(() -> new long[0]);
-  private static final int FROM = 32;
-  private static final int PLANE = 43;
   /**
-   * The work array's first entries: a ring of the rows going left and right at the latest splits, split
-   * {@code k}'s at {@code (2k) % RING} and the next. A split's children are in its tree, fewer than {@code
-   * 2^MAX_DEPTH} splits later, so its entries are read before they are written again.
+   * The most splits a chunk of trees holds (one tree has fewer): the work array's first {@code 2 ·
+   * CHUNK_SPLITS} entries hold the rows going left and right at each split of the chunk being walked.
    */
-  private static final int RING = 4 << MAX_DEPTH;
+  private static final int CHUNK_SPLITS = 1024;
   /** Where in the work array every row of the block is: what the roots split. */
-  private static final int ALL = RING;
-  /** The trees walked before their leaf indices are read, at most. */
+  private static final int ALL = 2 * CHUNK_SPLITS;
+  /** The most trees in a chunk: those walked before their leaf indices are read. */
   private static final int CHUNK = 256;
   /** Where in the work array the bit planes of a chunk's trees are: {@code MAX_DEPTH} a tree. */
   private static final int PLANES = ALL + 1;
@@ -93,26 +91,36 @@ final class BitSlices {
   private final int[] threshold;
   /** Per slot and bucket, where a search starts: the slot's first condition less one, plus the rank. */
   private final int[] buckets;
-  /** Where each tree's real splits start in {@link #splits}; one more at the end. */
+  /** Where each tree's real splits start; one more at the end. */
   private final int[] treeStart;
+  /** The first tree of each chunk, and the number of trees. */
+  private final int[] chunks;
+  /** By real split, tree after tree, level by level: where in the work array its condition's mask is. */
+  private final int[] condition;
   /**
-   * By real split, tree after tree, level by level: where in the work array its condition's mask is (the
-   * low 32 bits); where the rows reaching it are ({@code << FROM}: {@link #ALL} for a root, else its
-   * parent's place in the ring, plus 1 for a right child); where its level's bit plane is ({@code <<
-   * PLANE}); and the top bit set when the split before it in the tree is on the same level.
+   * By real split: where in the work array the rows reaching it are: {@link #ALL} for a root, else its
+   * parent's left rows (at {@code 2 · (parent's number in the chunk)}), or the right ones just after.
    */
-  private final long[] splits;
+  private final int[] from;
+  /**
+   * By real split: where in the work array its level's bit plane is, with the sign bit set when the split
+   * before it in the tree is on the same level.
+   */
+  private final int[] plane;
   private final int conditions;
 
   private BitSlices(int trees, int depth, int[] slotSearch, int[] threshold, int[] buckets, int[] treeStart,
-      long[] splits) {
+      int[] chunks, int[] condition, int[] from, int[] plane) {
     this.trees = trees;
     this.depth = depth;
     this.slotSearch = slotSearch;
     this.threshold = threshold;
     this.buckets = buckets;
     this.treeStart = treeStart;
-    this.splits = splits;
+    this.chunks = chunks;
+    this.condition = condition;
+    this.from = from;
+    this.plane = plane;
     this.conditions = threshold.length;
   }
 
@@ -183,11 +191,26 @@ final class BitSlices {
       real += passThrough(packed[b]) ? 0 : 1;
     }
     int[] treeStart = new int[trees + 1];
-    long[] splits = new long[real];
+    int[] condition = new int[real];
+    int[] from = new int[real];
+    int[] plane = new int[real];
+    int[] chunks = new int[trees + 1];
+    int chunkCount = 0;
     int[] local = new int[1 << depth]; // per position of the level above: its split's index in splits, or -1
     int[] below = new int[1 << depth];
     int k = 0;
+    int chunkSplit = 0; // the first split of the chunk
     for (int t = 0; t < trees; t++) {
+      int splitsOfTree = 0;
+      for (int b = trees + t, width = 1; b < packed.length; b <<= 1, width <<= 1) {
+        for (int i = 0; i < width; i++) {
+          splitsOfTree += passThrough(packed[b + i]) ? 0 : 1;
+        }
+      }
+      if (t == 0 || t - chunks[chunkCount - 1] == CHUNK || k - chunkSplit + splitsOfTree > CHUNK_SPLITS) {
+        chunks[chunkCount++] = t;
+        chunkSplit = k;
+      }
       treeStart[t] = k;
       int previousLevel = -1;
       for (int level = 0; level < depth; level++) {
@@ -200,12 +223,12 @@ final class BitSlices {
             continue;
           }
           int slot = (int) split;
-          long condition = MASKS + slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], (int) (split >> 32));
+          condition[k] = MASKS + slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], (int) (split >> 32));
           // the rows reaching this split: every row for a root, else its parent's left or right rows
-          long from = level == 0 ? ALL : ring(parent) + (i & 1);
-          long plane = PLANES + (t % CHUNK) * MAX_DEPTH + level;
-          long keep = level == previousLevel ? 1L << 63 : 0;
-          splits[k] = condition | from << FROM | plane << PLANE | keep;
+          from[k] = level == 0 ? ALL : 2 * (parent - chunkSplit) + (i & 1);
+          // its level's bit plane; the sign bit set when the split before it in the tree is on that level
+          plane[k] = PLANES + (t - chunks[chunkCount - 1]) * MAX_DEPTH + level
+              | (level == previousLevel ? Integer.MIN_VALUE : 0);
           previousLevel = level;
           below[i] = k;
           k++;
@@ -214,12 +237,9 @@ final class BitSlices {
       }
     }
     treeStart[trees] = k;
-    return new BitSlices(trees, depth, slotSearch, threshold, buckets, treeStart, splits);
-  }
-
-  /** Where in the work array split {@code k}'s left rows are, its right rows just after. */
-  private static int ring(int k) {
-    return (k + k) & (RING - 1);
+    chunks[chunkCount++] = trees;
+    return new BitSlices(trees, depth, slotSearch, threshold, buckets, treeStart, Arrays.copyOf(chunks, chunkCount),
+        condition, from, plane);
   }
 
   /** A split that sends every row left: its threshold is above every key. */
@@ -253,8 +273,9 @@ final class BitSlices {
       float @Nullable [] sums) {
     long[] work = conditionMasks(rows, stride, count);
     byte[] bytes = BYTES.get();
-    for (int c0 = 0; c0 < trees; c0 += CHUNK) {
-      int c1 = Math.min(trees, c0 + CHUNK);
+    for (int c = 0; c + 1 < chunks.length; c++) {
+      int c0 = chunks[c];
+      int c1 = chunks[c + 1];
       splits(work, count, c0, c1);
       indices(work, bytes, count, c0, c1);
       if (out != null) {
@@ -321,21 +342,24 @@ final class BitSlices {
    * into that level's bit plane, kept in a register while the tree's splits stay on one level.
    */
   private void splits(long[] work, int count, int c0, int c1) {
-    long[] splits = this.splits;
+    int[] condition = this.condition;
+    int[] from = this.from;
+    int[] plane = this.plane;
     work[ALL] = count == 64 ? -1L : (1L << count) - 1;
     Arrays.fill(work, PLANES, PLANES + (c1 - c0) * MAX_DEPTH, 0L);
     long rights = 0;
-    for (int k = treeStart[c0], end = treeStart[c1]; k < end; k++) {
-      long split = splits[k];
-      long mine = work[(int) (split >>> FROM) & 0x7ff];
-      long right = mine & work[(int) split];
-      int w = ring(k);
-      work[w] = mine ^ right;
-      work[w + 1] = right;
-      rights = (rights & (split >> 63)) | right;
-      work[(int) (split >>> PLANE) & 0xfffff] = rights;
+    int first = treeStart[c0];
+    for (int k = first, end = treeStart[c1], at = -2 * first; k < end; k++) {
+      long mine = work[from[k]];
+      long right = mine & work[condition[k]];
+      work[at + 2 * k] = mine ^ right;
+      work[at + 2 * k + 1] = right;
+      int p = plane[k];
+      rights = (rights & (p >> 31)) | right;
+      work[p & Integer.MAX_VALUE] = rights;
     }
   }
+
 
   /**
    * The leaf index of every row of the block in every tree of a walked chunk: tree {@code t}'s for row
@@ -516,6 +540,6 @@ final class BitSlices {
 
   long memoryBytes() {
     return 64L + 4L * slotSearch.length + 4L * threshold.length + 4L * buckets.length + 4L * treeStart.length
-        + 8L * splits.length;
+        + 4L * chunks.length + 12L * condition.length;
   }
 }
