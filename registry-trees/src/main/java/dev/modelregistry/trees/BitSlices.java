@@ -135,20 +135,20 @@ final class BitSlices {
     int slots = 0;
     for (int b = trees; b < packed.length; b++) {
       if (!passThrough(packed[b])) {
-        slots = Math.max(slots, (int) packed[b] + 1);
+        slots = Math.max(slots, Forest.slot(packed[b]) + 1);
       }
     }
     int[][] keys = new int[slots][];
     int[] count = new int[slots];
     for (int b = trees; b < packed.length; b++) {
       if (!passThrough(packed[b])) {
-        int slot = (int) packed[b];
+        int slot = Forest.slot(packed[b]);
         if (keys[slot] == null) {
           keys[slot] = new int[8];
         } else if (count[slot] == keys[slot].length) {
           keys[slot] = Arrays.copyOf(keys[slot], 2 * count[slot]);
         }
-        keys[slot][count[slot]++] = (int) (packed[b] >> 32);
+        keys[slot][count[slot]++] = Forest.keyOf(packed[b]);
       }
     }
     Slot[] searches = new Slot[slots];
@@ -222,8 +222,8 @@ final class BitSlices {
             below[i] = -1;
             continue;
           }
-          int slot = (int) split;
-          condition[k] = MASKS + slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], (int) (split >> 32));
+          int slot = Forest.slot(split);
+          condition[k] = MASKS + slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], Forest.keyOf(split));
           // the rows reaching this split: every row for a root, else its parent's left or right rows
           from[k] = level == 0 ? ALL : 2 * (parent - chunkSplit) + (i & 1);
           // its level's bit plane; the sign bit set when the split before it in the tree is on that level
@@ -244,7 +244,7 @@ final class BitSlices {
 
   /** A split that sends every row left: its threshold is above every key. */
   private static boolean passThrough(long split) {
-    return (int) (split >> 32) == Integer.MAX_VALUE;
+    return Forest.keyOf(split) == Integer.MAX_VALUE;
   }
 
   /**
@@ -410,14 +410,14 @@ final class BitSlices {
       for (; r + 8 <= count; r += 8) {
         // eight rows' searches at once: each step waits on the previous one's load
         int at = r * stride + s;
-        int key0 = (int) (rows[at] >> 32);
-        int key1 = (int) (rows[at + 1 * stride] >> 32);
-        int key2 = (int) (rows[at + 2 * stride] >> 32);
-        int key3 = (int) (rows[at + 3 * stride] >> 32);
-        int key4 = (int) (rows[at + 4 * stride] >> 32);
-        int key5 = (int) (rows[at + 5 * stride] >> 32);
-        int key6 = (int) (rows[at + 6 * stride] >> 32);
-        int key7 = (int) (rows[at + 7 * stride] >> 32);
+        int key0 = Forest.keyOf(rows[at]);
+        int key1 = Forest.keyOf(rows[at + 1 * stride]);
+        int key2 = Forest.keyOf(rows[at + 2 * stride]);
+        int key3 = Forest.keyOf(rows[at + 3 * stride]);
+        int key4 = Forest.keyOf(rows[at + 4 * stride]);
+        int key5 = Forest.keyOf(rows[at + 5 * stride]);
+        int key6 = Forest.keyOf(rows[at + 6 * stride]);
+        int key7 = Forest.keyOf(rows[at + 7 * stride]);
         int at0 = buckets[first + (int) Math.min(Math.max((key0 - lowest) >> shift, 0), last)];
         int at1 = buckets[first + (int) Math.min(Math.max((key1 - lowest) >> shift, 0), last)];
         int at2 = buckets[first + (int) Math.min(Math.max((key2 - lowest) >> shift, 0), last)];
@@ -446,7 +446,7 @@ final class BitSlices {
         masks[MASKS + at7] |= 1L << (r + 7);
       }
       for (; r < count; r++) {
-        int key = (int) (rows[r * stride + s] >> 32);
+        int key = Forest.keyOf(rows[r * stride + s]);
         // how many of the slot's thresholds the key reaches, without a branch on the data
         int at = buckets[first + (int) Math.min(Math.max((key - lowest) >> shift, 0), last)];
         for (int step = step0; step > 0; step >>= 1) {
