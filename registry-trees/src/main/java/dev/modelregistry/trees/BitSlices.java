@@ -454,8 +454,12 @@ final class BitSlices {
         }
         masks[MASKS + at] |= 1L << r;
       }
+      // the rows at or above each threshold: ORed down in a register, not through memory (each OR would
+      // wait for the store before it)
+      long above = masks[MASKS + end];
       for (int c = end - 1; c > start; c--) {
-        masks[MASKS + c] |= masks[MASKS + c + 1];
+        above |= masks[MASKS + c];
+        masks[MASKS + c] = above;
       }
     }
     return masks;
