@@ -33,10 +33,12 @@ import org.jspecify.annotations.Nullable;
  *       tree after tree: eight chains of float additions in flight, each row's in tree order.
  * </ol>
  *
- * <p>Trees are walked in chunks of at most {@value #CHUNK} trees and {@value #CHUNK_SPLITS} splits, so
- * the work arrays stay small whatever the forest. The leaf numbers are the ones {@link
- * Forest#leaves(long[], int, int[], int)} gives, and each row's sum adds the same values in the same order
- * as {@link Forest#sum}, so a prediction is bit for bit the same; only the order of the work changes.
+ * <p>Trees are walked in chunks of at most {@value #CHUNK} trees and {@value #CHUNK_SPLITS} splits, so the
+ * walk's part of the per-thread work arrays is bounded (about 64 KB) whatever the forest; the condition
+ * masks take 8 bytes per threshold (distinct per slot, plus padding), as many as the largest model the
+ * thread has walked needed. The leaf numbers are the ones {@link Forest#leaves(long[], int, int[], int)}
+ * gives, and each row's sum adds the same values in the same order as {@link Forest#sum}, so a prediction
+ * is bit for bit the same; only the order of the work changes.
  */
 final class BitSlices {
 
@@ -125,7 +127,7 @@ final class BitSlices {
   }
 
   /**
-   * The slices of a perfect forest's {@code packed} splits ({@code thresholdKey << 32 | slot}, level by
+   * The slices of a perfect forest's {@code packed} splits ({@code thresholdKey << SLOT_BITS | slot}, level by
    * level from index {@code trees}), or null when it is deeper than {@value #MAX_DEPTH} levels or has none.
    */
   static @Nullable BitSlices of(long[] packed, int trees, int depth) {
@@ -242,7 +244,11 @@ final class BitSlices {
         condition, from, plane);
   }
 
-  /** A split that sends every row left: its threshold is above every key. */
+  /**
+   * A split that sends every row left: its threshold is above every key. No real split has this threshold
+   * key, and no row value this key: it is a NaN's, and trees with NaN thresholds are refused when read,
+   * while a row's NaN is replaced by its slot's missing-value rule before it becomes a key.
+   */
   private static boolean passThrough(long split) {
     return Forest.keyOf(split) == Integer.MAX_VALUE;
   }

@@ -60,7 +60,7 @@ final class Forest {
   private final int depth;
   private final int[] nodes;
   /**
-   * The perfect layout's splits, {@code (long) thresholdKey << 32 | slot}, one load per step: level by
+   * The perfect layout's splits, {@code (long) thresholdKey << SLOT_BITS | slot}, one load per step: level by
    * level, from index {@code trees} (see the class comment).
    */
   private final long[] packed;
@@ -106,8 +106,8 @@ final class Forest {
       }
     }
     long padded = (long) trees.size() << (depth + 1);
-    // every array of the perfect layout has fewer than trees * 2^(depth + 1) entries, and a split holds its
-    // slot in SLOT_BITS bits
+    // every array of the perfect layout has fewer than trees * 2^(depth + 1) entries, and a split's slot
+    // must be below SLOT_MASK, the low bits of every wide key (see wide)
     boolean fits = depth <= MAX_PERFECT_DEPTH && padded < Integer.MAX_VALUE - 8 && slots <= SLOT_MASK;
     boolean choose = perfect != null ? perfect : fits && (depth <= 6 || padded <= MAX_PADDING * nodeCount);
     if (choose && !fits) {
@@ -413,9 +413,10 @@ final class Forest {
 
   /**
    * A value's {@link #key} widened for the perfect layout's splits ({@code (long) thresholdKey <<
-   * SLOT_BITS | slot}): the low {@value #SLOT_BITS} bits all ones, at least any slot. So {@code split -
-   * wide(key)} is negative exactly when {@code key >= thresholdKey}: the keys' difference, shifted, is
-   * either at least {@code 2^SLOT_BITS} or at most 0, and far from overflowing a long.
+   * SLOT_BITS | slot}): the low {@value #SLOT_BITS} bits all ones, above any slot (slots are below {@link
+   * #SLOT_MASK}). So {@code split - wide(key)} is negative exactly when {@code key >= thresholdKey}: the
+   * keys' difference, shifted, is either at least {@code 2^SLOT_BITS} or at most 0, and far from
+   * overflowing a long.
    */
   static long wide(int key) {
     return ((long) key << SLOT_BITS) | SLOT_MASK;

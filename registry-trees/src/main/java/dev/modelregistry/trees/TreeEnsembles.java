@@ -32,7 +32,11 @@ public final class TreeEnsembles {
    * measure the layouts against each other.
    */
   public enum Layout {
-    /** {@link #PERFECT} for trees up to 10 levels deep whose padding costs at most 4× their nodes, else {@link #NODES}. */
+    /**
+     * {@link #PERFECT} for trees up to 10 levels deep whose padding costs at most 4× their nodes (and
+     * whose splits read fewer than 2^24 - 1 distinct (feature, missing-value rule) slots, and whose padded
+     * arrays stay under 2^31 entries), else {@link #NODES}.
+     */
     AUTO,
     /**
      * Every tree padded to a perfect binary tree of the ensemble's depth, stored breadth-first; the
@@ -70,7 +74,7 @@ public final class TreeEnsembles {
    * An XGBoost model from its bytes, laid out as {@code layout}.
    *
    * @throws IllegalArgumentException if the layout is {@link Layout#PERFECT} and the trees are deeper than
-   *     10 levels
+   *     10 levels, too many for its arrays, or read too many slots (see {@link Layout#AUTO})
    */
   public static Predictor xgboost(String name, byte[] content, float missing, Layout layout) {
     requireNonNull(name, "name");

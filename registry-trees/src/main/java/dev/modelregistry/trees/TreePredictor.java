@@ -166,7 +166,7 @@ abstract class TreePredictor implements Predictor {
   /** A subclass said it sums the leaves ({@code sums = true}) but does not: a bug in this package. */
   private IllegalStateException noWidePath() {
     return new IllegalStateException(getClass().getSimpleName() + " was built to sum leaves as it walks but does"
-        + " not override predictWide; " + description);
+        + " not override predictWide and predictSliced; " + description);
   }
 
   /**

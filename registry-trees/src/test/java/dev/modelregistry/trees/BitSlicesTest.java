@@ -67,34 +67,16 @@ class BitSlicesTest {
     }
   }
 
-  /**
-   * More trees than a chunk of the walk, each with the most splits a tree can have, so that the ring of
-   * children's rows wraps around many times within a block.
-   */
+  /** More trees than a chunk of the walk holds, each with the most splits a tree can have. */
   @Test
-  void manyFullTreesOfEightLevelsAreWalkedAcrossChunksAndTheRing() {
+  void manyFullTreesOfEightLevelsAreWalkedAcrossChunks() {
     Random random = new Random(44);
     int slots = 5;
     List<Tree> trees = new ArrayList<>();
     for (int t = 0; t < 600; t++) {
       trees.add(randomTree(random, BitSlices.MAX_DEPTH, slots, true, true));
     }
-    Forest forest = Forest.of(trees, true);
-    assertThat(forest.sliced()).isTrue();
-    float[] leafValues = leafValues(random, forest);
-    for (int rows : new int[] {1, 17, 64}) {
-      long[] keys = randomKeys(random, rows * slots);
-      int[] sliced = new int[rows * trees.size()];
-      forest.leaves(keys, slots, rows, sliced);
-      int[] one = new int[trees.size()];
-      for (int r = 0; r < rows; r++) {
-        forest.leaves(keys, r * slots, one, 0);
-        for (int t = 0; t < trees.size(); t++) {
-          assertThat(sliced[r * trees.size() + t]).as("%d rows, row %d, tree %d", rows, r, t).isEqualTo(one[t]);
-        }
-      }
-      checkSums(forest, leafValues, keys, slots, rows, 0.5f);
-    }
+    checkBlocks(random, trees, slots, "600 full trees");
   }
 
   /**
@@ -146,6 +128,75 @@ class BitSlicesTest {
       }
       checkSums(forest, leafValues, keys, 2, rows, 0f);
     }
+  }
+
+  /**
+   * Chunks filled exactly to their bounds (256 trees; 1,024 splits) and one past them, chunks that start
+   * with a tree without splits, and trees of 255 splits.
+   */
+  @Test
+  void chunksAtTheirBoundsAndOnePast() {
+    Random random = new Random(48);
+    // pairs of (trees, real splits in each)
+    int[][] plans = {{256, 4}, {257, 4}, {1024, 1}, {1025, 1}, {4, 255, 1, 4}, {4, 255, 1, 5},
+        {1, 0, 4, 255, 1, 4}, {300, 0, 4, 255}};
+    int slots = 3;
+    for (int[] plan : plans) {
+      List<Tree> trees = new ArrayList<>();
+      for (int i = 0; i < plan.length; i += 2) {
+        for (int t = 0; t < plan[i]; t++) {
+          trees.add(treeWithSplits(random, plan[i + 1], slots));
+        }
+      }
+      checkBlocks(random, trees, slots, "plan " + Arrays.toString(plan));
+    }
+  }
+
+  /**
+   * Blocks of 1, 17 and 64 random rows through a forest of {@code trees}: each row's sliced leaves are its
+   * one-row descent's, and its sliced sum the one-row sum, bit for bit.
+   */
+  private static void checkBlocks(Random random, List<Tree> trees, int slots, String what) {
+    Forest forest = Forest.of(trees, true);
+    assertThat(forest.sliced()).isTrue();
+    float[] leafValues = leafValues(random, forest);
+    for (int rows : new int[] {1, 17, 64}) {
+      long[] keys = randomKeys(random, rows * slots);
+      int[] sliced = new int[rows * trees.size()];
+      forest.leaves(keys, slots, rows, sliced);
+      int[] one = new int[trees.size()];
+      for (int r = 0; r < rows; r++) {
+        forest.leaves(keys, r * slots, one, 0);
+        for (int t = 0; t < trees.size(); t++) {
+          assertThat(sliced[r * trees.size() + t]).as("%s, %d rows, row %d, tree %d", what, rows, r, t)
+              .isEqualTo(one[t]);
+        }
+      }
+      checkSums(forest, leafValues, keys, slots, rows, 0.25f);
+    }
+  }
+
+  /** A tree of exactly {@code splits} splits (at most 255), grown breadth first so it stays 8 levels deep. */
+  private static Tree treeWithSplits(Random random, int splits, int slots) {
+    int n = 2 * splits + 1;
+    int[] left = new int[n];
+    int[] right = new int[n];
+    int[] slot = new int[n];
+    float[] threshold = new float[n];
+    double[] leaf = new double[n];
+    Arrays.fill(left, -1);
+    Arrays.fill(right, -1);
+    // node i's children are 2i + 1 and 2i + 2: the first `splits` nodes are the splits
+    for (int i = 0; i < splits; i++) {
+      left[i] = 2 * i + 1;
+      right[i] = 2 * i + 2;
+      slot[i] = random.nextInt(slots);
+      threshold[i] = random.nextFloat() * 6 - 3;
+    }
+    for (int i = 0; i < n; i++) {
+      leaf[i] = i;
+    }
+    return Tree.checked("exact", left, right, slot, threshold, leaf);
   }
 
   /** {@link Forest#sum(long[], int, int, float[], float[])} against the one-row sum, bit for bit. */
