@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *       (left) and {@code 2b + 1} (right), whatever the tree. (Level {@code L} of all trees is the block
  *       {@code [trees·2^L, trees·2^(L+1))}; the first {@code trees} entries are unused.) A descent is so
  *       {@code D} steps of {@code b = 2b + (x >= threshold ? 1 : 0)}, with no child pointers and no per-tree base
- *       to keep in a register, which lets six descents run at once without the compiled code spilling.
+ *       to keep in a register, which lets seven descents run at once without the compiled code spilling.
  *       A leaf above depth {@code D} gets pass-through splits below it and its value copied to all the
  *       leaves it covers. Each split is one long (threshold key above, slot in the low {@value #SLOT_BITS}
  *       bits), and the row's values are prepared as {@link #wide} keys, so that the sign of {@code split -
@@ -350,26 +350,28 @@ final class Forest {
    * The perfect layout only: {@code sum} plus, in tree order and in float, the value ({@code values} by
    * leaf number) of the leaf each tree sends the prepared row at {@code row[0 ..]} to.
    *
-   * <p>Six trees descend at once, each step written right after its load so that the compiled loop keeps
-   * every index in a register: the processor overlaps the six chains of dependent loads (each step waits
+   * <p>Seven trees descend at once, each step written right after its load so that the compiled loop keeps
+   * every index in a register: the processor overlaps the seven chains of dependent loads (each step waits
    * on two loads, about 14 cycles, so one chain alone would leave it idle). Their leaves are added as each
-   * six finish, in order, overlapping the next descents. Measured against four, five, seven and eight at
-   * once, and against all loads of a step first: five and seven varied by up to 20% from one JVM to the
-   * next, with where the compiler happened to place the loop (its start 64-byte aligned, or 2 bytes past:
-   * read from the compiled code); six and eight did not, and six was the faster on average.
+   * seven finish, in order, overlapping the next descents. With the step as a subtraction's sign, seven ran
+   * at 494–527 ns a row in ten forks, six at 518–564 and eight at 519–530, alternated in one session
+   * (JMH, 100 trees of depth 6). With the earlier step (a comparison and a conditional move), five and
+   * seven varied by up to 20% from one JVM to the next, with where the compiler placed the loop, and six
+   * was kept.
    */
   float sum(long[] row, float[] values, float sum) {
     long[] packed = this.packed;
     int depth = this.depth;
     int leaf0 = trees << depth;
     int t = 0;
-    for (; t + 6 <= trees; t += 6) {
+    for (; t + 7 <= trees; t += 7) {
       int b0 = trees + t;
       int b1 = b0 + 1;
       int b2 = b0 + 2;
       int b3 = b0 + 3;
       int b4 = b0 + 4;
       int b5 = b0 + 5;
+      int b6 = b0 + 6;
       for (int d = depth; d > 0; d--) {
         long s0 = packed[b0];
         b0 = 2 * b0 + right(s0, row[slot(s0)]);
@@ -383,6 +385,8 @@ final class Forest {
         b4 = 2 * b4 + right(s4, row[slot(s4)]);
         long s5 = packed[b5];
         b5 = 2 * b5 + right(s5, row[slot(s5)]);
+        long s6 = packed[b6];
+        b6 = 2 * b6 + right(s6, row[slot(s6)]);
       }
       sum += values[b0 - leaf0];
       sum += values[b1 - leaf0];
@@ -390,12 +394,14 @@ final class Forest {
       sum += values[b3 - leaf0];
       sum += values[b4 - leaf0];
       sum += values[b5 - leaf0];
+      sum += values[b6 - leaf0];
     }
     for (; t < trees; t++) {
       sum += values[leaf(t, row, 0)];
     }
     return sum;
   }
+
 
   /** 1 if {@code key >= threshold}, else 0, without a branch. */
   private static int right(int key, int threshold) {

@@ -99,7 +99,7 @@ abstract class TreePredictor implements Predictor {
         int count = Math.min(BLOCK, rows.length - start);
         boolean block = sliced && count >= SLICED_ROWS;
         if (sums && !block) {
-          // row by row, each walked as a single row is: six descents at once keep the processor busy
+          // row by row, each walked as a single row is: seven descents at once keep the processor busy
           for (int r = 0; r < count; r++) {
             float[] row = rows[start + r];
             checkWidth(row);
