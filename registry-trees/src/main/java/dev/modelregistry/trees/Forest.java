@@ -322,11 +322,7 @@ final class Forest {
    * @throws IllegalStateException if the forest is not sliced
    */
   void leaves(long[] rows, int stride, int count, int[] out) {
-    BitSlices slices = this.slices;
-    if (slices == null) {
-      throw new IllegalStateException("the forest is not sliced: walk its rows one by one");
-    }
-    slices.leaves(rows, stride, count, out);
+    slices().leaves(rows, stride, count, out);
   }
 
   /**
@@ -339,11 +335,15 @@ final class Forest {
    * @throws IllegalStateException if the forest is not sliced
    */
   void sum(long[] rows, int stride, int count, float[] values, float[] sums) {
+    slices().sum(rows, stride, count, values, sums);
+  }
+
+  private BitSlices slices() {
     BitSlices slices = this.slices;
     if (slices == null) {
       throw new IllegalStateException("the forest is not sliced: walk its rows one by one");
     }
-    slices.sum(rows, stride, count, values, sums);
+    return slices;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.modelregistry.trees;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,25 @@ class ForestStepTest {
         }
       }
     }
+  }
+
+  /**
+   * A split's slot must stay below the wide keys' low bits: a forest that reads more slots gets the node
+   * layout, and refuses the perfect one when asked. (The step at the highest slot allowed is checked above.)
+   */
+  @Test
+  void splitsReadingTooManySlotsGetTheNodeLayout() {
+    assertThat(Forest.of(List.of(stump(3))).isPerfect()).isTrue();
+    Tree tooFar = stump(Forest.SLOT_MASK);
+    assertThat(Forest.of(List.of(tooFar)).isPerfect()).isFalse();
+    assertThatThrownBy(() -> Forest.of(List.of(tooFar), true)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slots");
+  }
+
+  /** One split on {@code slot} at 0.5. */
+  private static Tree stump(int slot) {
+    return Tree.checked("stump", new int[] {1, -1, -1}, new int[] {2, -1, -1}, new int[] {slot, 0, 0},
+        new float[] {0.5f, 0, 0}, new double[] {0, 1, 2});
   }
 
   @Test
