@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  *       tree after tree: eight chains of float additions in flight, each row's in tree order.
  * </ol>
  *
+ * <p>A <em>slot</em> here is one of the forest's {@linkplain Forest#lanes() lanes}: the values of a prepared
+ * row, one per lane, each clamped to its thresholds' range, which changes no comparison.
+ *
  * <p>Trees are walked in chunks of at most {@value #CHUNK} trees and {@value #CHUNK_SPLITS} splits, so the
  * walk's part of the per-thread work arrays is bounded (about 64 KB) whatever the forest; the condition
  * masks take 8 bytes per threshold (distinct per slot, plus padding), as many as the largest model the
@@ -127,8 +130,8 @@ final class BitSlices {
   }
 
   /**
-   * The slices of a perfect forest's {@code packed} splits ({@code thresholdKey << SLOT_BITS | slot}, level by
-   * level from index {@code trees}), or null when it is deeper than {@value #MAX_DEPTH} levels or has none.
+   * The slices of a perfect forest's {@code packed} splits ({@link Forest#split}: threshold key and lane),
+   * level by level from index {@code trees}, or null when it is deeper than {@value #MAX_DEPTH} levels or has none.
    */
   static @Nullable BitSlices of(long[] packed, int trees, int depth) {
     if (depth > MAX_DEPTH || depth == 0) {

@@ -1,5 +1,6 @@
 package dev.modelregistry.trees;
 
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -19,11 +20,12 @@ import org.jspecify.annotations.Nullable;
  *       {@code D} steps of {@code b = 2b + (x >= threshold ? 1 : 0)}, with no child pointers and no per-tree base
  *       to keep in a register, which lets seven descents run at once without the compiled code spilling.
  *       A leaf above depth {@code D} gets pass-through splits below it and its value copied to all the
- *       leaves it covers. Each split is one long (threshold key above, slot in the low {@value #SLOT_BITS}
- *       bits), and the row's values are prepared as {@link #wide} keys, so that the sign of {@code split -
- *       wide} is the step: per step, two loads, two bounds checks, a subtraction, a shift and the index
- *       arithmetic. (A comparison and a conditional move took two instructions more a step, and the
- *       descent 10% longer.)
+ *       leaves it covers. Each split is one long, its threshold key in the high half and its {@linkplain
+ *       Lanes lane} in the low one, and the row is prepared as one {@link #wide} key per lane, so that the
+ *       sign of {@code split - wide} is the step: per step, two loads, two bounds checks, a 32-bit move, a
+ *       subtraction, a shift and the index arithmetic. (A comparison and a conditional move took two
+ *       instructions more a step, and the descent 10% longer; a 24-bit slot field below the threshold,
+ *       which needed no lanes, took a mask more, and the one-row call about 3% longer.)
  *   <li><b>Nodes</b> (deeper or very unbalanced trees): four ints per split (slot, threshold, left,
  *       right), a child below zero being a leaf.
  * </ul>
@@ -50,35 +52,46 @@ import org.jspecify.annotations.Nullable;
 final class Forest {
 
   static final int MAX_PERFECT_DEPTH = 10;
-  /** The bits of a perfect-layout split that hold its slot, below its threshold key. */
-  static final int SLOT_BITS = 24;
-  static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
   static final int MAX_PADDING = 4;
+  /**
+   * The widest a lane's range of threshold keys may be ({@code highest - lowest}), so that no step's
+   * subtraction overflows (see {@link #right(long, long)}).
+   */
+  static final long MAX_SPAN = Integer.MAX_VALUE - 1L;
+  /** The threshold key of a pass-through split: above every row's key, so every row goes left. */
+  static final int PASS_THROUGH = Integer.MAX_VALUE;
 
   private final boolean perfect;
   private final int trees;
   private final int depth;
   private final int[] nodes;
   /**
-   * The perfect layout's splits, {@code (long) thresholdKey << SLOT_BITS | slot}, one load per step: level by
-   * level, from index {@code trees} (see the class comment).
+   * The perfect layout's splits, {@code (long) thresholdKey << 32 | lane}, one load per step: level by level,
+   * from index {@code trees} (see the class comment).
    */
   private final long[] packed;
+  /** The perfect layout's lanes: the slot each reads, and the range its keys are clamped to. */
+  private final int[] laneSlot;
+  private final int[] laneLow;
+  private final int[] laneHigh;
   private final int[] roots;
   /** For each leaf number, the tree and node it came from (tree << 32 | node), to fill leaf values. */
   private final long[] leafOrigin;
   /** The perfect layout walked by blocks of rows at once, when it is at most 8 levels deep. */
   private final @Nullable BitSlices slices;
 
-  private Forest(boolean perfect, int trees, int depth, int[] nodes, int[] roots, long[] leafOrigin) {
+  private Forest(boolean perfect, int trees, int depth, int[] nodes, int[] roots, long[] leafOrigin, int[][] lanes) {
     this.perfect = perfect;
     this.trees = trees;
     this.depth = depth;
     this.nodes = perfect ? new int[0] : nodes;
     this.packed = new long[perfect ? trees + nodes.length / 2 : 0];
     for (int i = 0; perfect && i < nodes.length / 2; i++) {
-      packed[trees + i] = ((long) nodes[2 * i + 1] << SLOT_BITS) | nodes[2 * i];
+      packed[trees + i] = split(nodes[2 * i + 1], nodes[2 * i]);
     }
+    this.laneSlot = lanes[0];
+    this.laneLow = lanes[1];
+    this.laneHigh = lanes[2];
     this.roots = roots;
     this.leafOrigin = leafOrigin;
     this.slices = perfect ? BitSlices.of(packed, trees, depth) : null;
@@ -106,9 +119,9 @@ final class Forest {
       }
     }
     long padded = (long) trees.size() << (depth + 1);
-    // every array of the perfect layout has fewer than trees * 2^(depth + 1) entries, and a split's slot
-    // must be below SLOT_MASK, the low bits of every wide key (see wide)
-    boolean fits = depth <= MAX_PERFECT_DEPTH && padded < Integer.MAX_VALUE - 8 && slots <= SLOT_MASK;
+    // every array of the perfect layout has fewer than trees * 2^(depth + 1) entries, and its lanes (at
+    // most two a slot, and one more) are counted in an int
+    boolean fits = depth <= MAX_PERFECT_DEPTH && padded < Integer.MAX_VALUE - 8 && slots < 1 << 29;
     boolean choose = perfect != null ? perfect : fits && (depth <= 6 || padded <= MAX_PADDING * nodeCount);
     if (choose && !fits) {
       throw new IllegalArgumentException(trees.size() + " trees " + depth + " levels deep on " + slots + " slots are"
@@ -120,6 +133,7 @@ final class Forest {
   private static Forest perfect(List<Tree> trees, int depth) {
     int internal = (1 << depth) - 1;
     int leaves = 1 << depth;
+    Lanes lanes = Lanes.of(trees);
     int[] nodes = new int[trees.size() * internal * 2];
     long[] origin = new long[trees.size() * leaves];
     for (int t = 0; t < trees.size(); t++) {
@@ -135,13 +149,14 @@ final class Forest {
           int level = 31 - Integer.numberOfLeadingZeros(p + 1);
           int at = ((trees.size() + t << level) + p + 1 - (1 << level) - trees.size()) * 2;
           if (tree.isLeaf(node)) {
-            nodes[at] = 0;
-            nodes[at + 1] = Integer.MAX_VALUE; // above every key: always left
+            nodes[at] = lanes.passThrough;
+            nodes[at + 1] = PASS_THROUGH;
             src[2 * p + 1] = node;
             src[2 * p + 2] = node;
           } else {
-            nodes[at] = tree.slot()[node];
-            nodes[at + 1] = key(tree.threshold()[node]);
+            int threshold = key(tree.threshold()[node]);
+            nodes[at] = lanes.of(tree.slot()[node], threshold);
+            nodes[at + 1] = threshold;
             src[2 * p + 1] = tree.left()[node];
             src[2 * p + 2] = tree.right()[node];
           }
@@ -150,7 +165,99 @@ final class Forest {
         }
       }
     }
-    return new Forest(true, trees.size(), depth, nodes, new int[0], origin);
+    return new Forest(true, trees.size(), depth, nodes, new int[0], origin,
+        new int[][] {lanes.slot, lanes.low, lanes.high});
+  }
+
+  /**
+   * The perfect layout's lanes: what a row's {@link #wide} keys are, one per lane. A lane reads one slot
+   * and clamps its key to the lane's thresholds' range less one below ({@code [lowest - 1, highest]}), which
+   * changes no comparison with them, so that a step's subtraction cannot overflow: every lane's thresholds
+   * span at most {@link #MAX_SPAN}. A slot whose thresholds span more gets two lanes, one for its negative
+   * threshold keys and one for the others (each half of the key range spans less). The last lane is the
+   * pass-through splits': its key is always {@code PASS_THROUGH - 1}.
+   */
+  private static final class Lanes {
+    final int[] slot;
+    final int[] low;
+    final int[] high;
+    final int passThrough;
+    /** Per slot, its lane, or its two lanes (negative keys, then the others) as {@code ~first}; -1 if unread. */
+    private final int[] of;
+
+    private Lanes(int[] slot, int[] low, int[] high, int[] of) {
+      this.slot = slot;
+      this.low = low;
+      this.high = high;
+      this.passThrough = slot.length - 1;
+      this.of = of;
+    }
+
+    static Lanes of(List<Tree> trees) {
+      int slots = 0;
+      for (Tree tree : trees) {
+        for (int s : tree.slot()) {
+          slots = Math.max(slots, s + 1);
+        }
+      }
+      // per slot, the lowest and highest key of its negative thresholds, then of its others
+      int[] range = new int[slots * 4];
+      for (int s = 0; s < slots; s++) {
+        range[4 * s] = range[4 * s + 2] = Integer.MAX_VALUE;
+        range[4 * s + 1] = range[4 * s + 3] = Integer.MIN_VALUE;
+      }
+      for (Tree tree : trees) {
+        for (int n = 0; n < tree.size(); n++) {
+          if (!tree.isLeaf(n)) {
+            int key = key(tree.threshold()[n]);
+            int at = 4 * tree.slot()[n] + (key < 0 ? 0 : 2);
+            range[at] = Math.min(range[at], key);
+            range[at + 1] = Math.max(range[at + 1], key);
+          }
+        }
+      }
+      int[] slot = new int[2 * slots + 1];
+      int[] low = new int[2 * slots + 1];
+      int[] high = new int[2 * slots + 1];
+      int[] of = new int[slots];
+      int lanes = 0;
+      for (int s = 0; s < slots; s++) {
+        int lowest = Math.min(range[4 * s], range[4 * s + 2]);
+        int highest = Math.max(range[4 * s + 1], range[4 * s + 3]);
+        if (lowest > highest) {
+          of[s] = -1;
+        } else if ((long) highest - lowest <= MAX_SPAN) {
+          of[s] = lanes;
+          lanes = add(slot, low, high, lanes, s, lowest, highest);
+        } else {
+          of[s] = ~lanes;
+          lanes = add(slot, low, high, lanes, s, range[4 * s], range[4 * s + 1]);
+          lanes = add(slot, low, high, lanes, s, range[4 * s + 2], range[4 * s + 3]);
+        }
+      }
+      // the pass-through lane reads slot 0, whatever it holds, and clamps it to one key below PASS_THROUGH
+      slot[lanes] = 0;
+      low[lanes] = PASS_THROUGH - 1;
+      high[lanes] = PASS_THROUGH - 1;
+      lanes++;
+      return new Lanes(Arrays.copyOf(slot, lanes), Arrays.copyOf(low, lanes), Arrays.copyOf(high, lanes), of);
+    }
+
+    private static int add(int[] slot, int[] low, int[] high, int lane, int s, int lowest, int highest) {
+      if ((long) highest - lowest > MAX_SPAN || lowest == Integer.MIN_VALUE) {
+        throw new IllegalStateException("the thresholds of slot " + s + " span too many keys for one lane");
+      }
+      slot[lane] = s;
+      low[lane] = lowest - 1;
+      high[lane] = highest;
+      return lane + 1;
+    }
+
+    /** The lane a split on {@code slot} at {@code thresholdKey} reads. */
+    int of(int s, int thresholdKey) {
+      int lane = of[s];
+      return lane >= 0 ? lane : ~lane + (thresholdKey < 0 ? 0 : 1);
+    }
   }
 
   private static Forest nodes(List<Tree> trees) {
@@ -201,8 +308,8 @@ final class Forest {
       }
       roots[t] = ref[0];
     }
-    return new Forest(false, trees.size(), 0, java.util.Arrays.copyOf(nodes, nextNode * 4), roots,
-        java.util.Arrays.copyOf(origin, nextLeaf));
+    return new Forest(false, trees.size(), 0, Arrays.copyOf(nodes, nextNode * 4), roots,
+        Arrays.copyOf(origin, nextLeaf), new int[][] {new int[0], new int[0], new int[0]});
   }
 
   int trees() {
@@ -417,25 +524,43 @@ final class Forest {
     return bits ^ ((bits >> 31) & 0x7fffffff);
   }
 
+  /** The number of lanes of a row prepared for the perfect layout: what {@link #widen} writes. */
+  int lanes() {
+    return laneSlot.length;
+  }
+
   /**
-   * A value's {@link #key} widened for the perfect layout's splits ({@code (long) thresholdKey <<
-   * SLOT_BITS | slot}): the low {@value #SLOT_BITS} bits all ones, above any slot (slots are below {@link
-   * #SLOT_MASK}). So {@code split - wide(key)} is negative exactly when {@code key >= thresholdKey}: the
-   * keys' difference, shifted, is either at least {@code 2^SLOT_BITS} or at most 0, and far from
-   * overflowing a long.
+   * The perfect layout only: {@code row}'s lanes as {@link #wide} keys into {@code out[outAt .. + lanes())},
+   * its values read through {@code slots} (a value equal to {@code missing} counting as missing).
+   */
+  void widen(Slots slots, float[] row, float missing, long[] out, int outAt) {
+    slots.prepareWide(row, missing, laneSlot, laneLow, laneHigh, out, outAt);
+  }
+
+  /** A perfect-layout split: its threshold key in the high half, its lane in the low one. */
+  static long split(int thresholdKey, int lane) {
+    return (long) thresholdKey << 32 | (lane & 0xffffffffL);
+  }
+
+  /**
+   * A lane's (clamped) key widened for the perfect layout's splits: the key in the high half, the low half
+   * all ones, above any lane. So {@code split - wide(key)} is negative exactly when {@code key >=
+   * thresholdKey}: the keys' difference {@code k} makes it {@code k · 2^32 + lane - (2^32 - 1)}, positive
+   * for {@code k >= 1} and negative for {@code k <= 0}, and it does not overflow while {@code |k| < 2^31},
+   * which the lanes' clamping ensures.
    */
   static long wide(int key) {
-    return ((long) key << SLOT_BITS) | SLOT_MASK;
+    return (long) key << 32 | 0xffffffffL;
   }
 
   /** The key of a {@link #wide} value, or the threshold key of a perfect-layout split. */
   static int keyOf(long wide) {
-    return (int) (wide >> SLOT_BITS);
+    return (int) (wide >> 32);
   }
 
-  /** The slot a perfect-layout split reads. */
+  /** The lane a perfect-layout split reads: its low half, so that taking it is a plain 32-bit move. */
   static int slot(long split) {
-    return (int) split & SLOT_MASK;
+    return (int) split;
   }
 
   /**
@@ -447,7 +572,8 @@ final class Forest {
   }
 
   long memoryBytes() {
-    return 64L + 4L * nodes.length + 8L * packed.length + 4L * roots.length + 8L * leafOrigin.length
+    return 64L + 4L * nodes.length + 8L * packed.length + 12L * laneSlot.length + 4L * roots.length
+        + 8L * leafOrigin.length
         + (slices == null ? 0 : slices.memoryBytes());
   }
 }

@@ -72,24 +72,30 @@ final class Slots {
     }
   }
 
-  /** As {@link #prepare}, each slot's key {@link Forest#wide widened}. */
-  void prepareWide(float[] row, float missing, long[] out, int offset) {
-    boolean custom = missing == missing;
+  /**
+   * Fills {@code out[offset ..]} from one row for a perfect-layout {@link Forest}: per lane, the {@link
+   * Forest#wide} key of slot {@code laneSlot[l]}, clamped to {@code [low[l], high[l]]}.
+   */
+  void prepareWide(float[] row, float missing, int[] laneSlot, int[] low, int[] high, long[] out, int offset) {
     int[] features = this.features;
-    if (nanRulesOnly && !custom) {
+    if (nanRulesOnly && missing != missing) {
       int[] missingKeys = this.missingKeys;
-      for (int i = 0; i < features.length; i++) {
-        float x = row[features[i]];
-        out[offset + i] = Forest.wide(x != x ? missingKeys[i] : Forest.key(x));
+      for (int l = 0; l < laneSlot.length; l++) {
+        int slot = laneSlot[l];
+        float x = row[features[slot]];
+        int key = x != x ? missingKeys[slot] : Forest.key(x);
+        out[offset + l] = Forest.wide(Math.min(Math.max(key, low[l]), high[l]));
       }
       return;
     }
-    for (int i = 0; i < features.length; i++) {
-      float x = row[features[i]];
-      if (custom && x == missing) {
+    for (int l = 0; l < laneSlot.length; l++) {
+      int slot = laneSlot[l];
+      float x = row[features[slot]];
+      if (x == missing) {
         x = Float.NaN;
       }
-      out[offset + i] = Forest.wide(Forest.key(rules[i].apply(x)));
+      int key = Forest.key(rules[slot].apply(x));
+      out[offset + l] = Forest.wide(Math.min(Math.max(key, low[l]), high[l]));
     }
   }
 

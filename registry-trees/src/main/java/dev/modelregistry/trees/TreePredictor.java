@@ -69,13 +69,13 @@ abstract class TreePredictor implements Predictor {
     checkWidth(features);
     int stride = slots.size();
     if (perfect) {
-      long[] keys = wideKeys(stride);
-      slots.prepareWide(features, missing, keys, 0);
+      long[] wide = wideKeys(forest.lanes());
+      forest.widen(slots, features, missing, wide, 0);
       if (sums) {
-        return predictWide(keys);
+        return predictWide(wide);
       }
       int[] leaves = ints(forest.trees());
-      forest.leaves(keys, 0, leaves, 0);
+      forest.leaves(wide, 0, leaves, 0);
       return predictOne(leaves, 0);
     }
     int[] scratch = ints(stride + forest.trees());
@@ -90,7 +90,8 @@ abstract class TreePredictor implements Predictor {
     int stride = slots.size();
     int trees = forest.trees();
     if (perfect) {
-      long[] keys = wideKeys(BLOCK * stride);
+      int lanes = forest.lanes();
+      long[] keys = wideKeys(BLOCK * lanes);
       boolean sliced = forest.sliced();
       // leaf numbers are kept only where they are summed afterwards: a one-output model sums as it walks,
       // and a scratch array of 64 rows' leaves would outlive the call in this thread
@@ -103,7 +104,7 @@ abstract class TreePredictor implements Predictor {
           for (int r = 0; r < count; r++) {
             float[] row = rows[start + r];
             checkWidth(row);
-            slots.prepareWide(row, missing, keys, 0);
+            forest.widen(slots, row, missing, keys, 0);
             out[start + r] = predictWide(keys);
           }
           continue;
@@ -111,17 +112,17 @@ abstract class TreePredictor implements Predictor {
         for (int r = 0; r < count; r++) {
           float[] row = rows[start + r];
           checkWidth(row);
-          slots.prepareWide(row, missing, keys, r * stride);
+          forest.widen(slots, row, missing, keys, r * lanes);
         }
         if (sums) {
-          predictSliced(keys, stride, count, out, start);
+          predictSliced(keys, lanes, count, out, start);
           continue;
         }
         if (block) {
-          forest.leaves(keys, stride, count, leaves);
+          forest.leaves(keys, lanes, count, leaves);
         } else {
           for (int r = 0; r < count; r++) {
-            forest.leaves(keys, r * stride, leaves, r * trees);
+            forest.leaves(keys, r * lanes, leaves, r * trees);
           }
         }
         predictBlock(leaves, count, out, start);

@@ -30,17 +30,14 @@ class BitSlicesTest {
         Forest forest = Forest.of(trees, true);
         assertThat(forest.sliced()).isTrue();
         for (int rows = 1; rows <= 64; rows++) {
-          float[] values = new float[rows * slots];
-          long[] keys = new long[rows * slots];
-          for (int i = 0; i < keys.length; i++) {
-            values[i] = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
-            keys[i] = Forest.wide(Forest.key(values[i]));
-          }
+          float[] values = randomValues(random, rows * slots);
+          long[] keys = wide(forest, values, slots);
+          int lanes = forest.lanes();
           int[] sliced = new int[rows * count];
-          forest.leaves(keys, slots, rows, sliced);
+          forest.leaves(keys, lanes, rows, sliced);
           int[] one = new int[count];
           for (int r = 0; r < rows; r++) {
-            forest.leaves(keys, r * slots, one, 0);
+            forest.leaves(keys, r * lanes, one, 0);
             for (int t = 0; t < count; t++) {
               String what = String.format("depth %d, %d rows, row %d, tree %d", depth, rows, r, t);
               assertThat(sliced[r * count + t]).as(what).isEqualTo(one[t]);
@@ -61,8 +58,8 @@ class BitSlicesTest {
       Forest forest = Forest.of(randomTrees(random, depth, slots, 1 + random.nextInt(40)), true);
       float[] leafValues = leafValues(random, forest);
       for (int rows = 1; rows <= 64; rows++) {
-        long[] keys = randomKeys(random, rows * slots);
-        checkSums(forest, leafValues, keys, slots, rows, random.nextFloat() - 0.5f);
+        long[] keys = wide(forest, randomValues(random, rows * slots), slots);
+        checkSums(forest, leafValues, keys, rows, random.nextFloat() - 0.5f);
       }
     }
   }
@@ -112,21 +109,19 @@ class BitSlicesTest {
           default -> (float) Math.exp(random.nextGaussian() * 10);
         };
       }
-      long[] keys = new long[values.length];
-      for (int i = 0; i < keys.length; i++) {
-        keys[i] = Forest.wide(Forest.key(values[i]));
-      }
+      long[] keys = wide(forest, values, 2);
+      int lanes = forest.lanes();
       int[] sliced = new int[rows * trees.size()];
-      forest.leaves(keys, 2, rows, sliced);
+      forest.leaves(keys, lanes, rows, sliced);
       int[] one = new int[trees.size()];
       for (int r = 0; r < rows; r++) {
-        forest.leaves(keys, r * 2, one, 0);
+        forest.leaves(keys, r * lanes, one, 0);
         for (int t = 0; t < trees.size(); t++) {
           assertThat(sliced[r * trees.size() + t]).as("row %d (%s), tree %d", r, values[2 * r], t).isEqualTo(one[t]);
           assertThat(forest.leafNode(one[t])).isEqualTo(walk(trees.get(t), values, 2 * r));
         }
       }
-      checkSums(forest, leafValues, keys, 2, rows, 0f);
+      checkSums(forest, leafValues, keys, rows, 0f);
     }
   }
 
@@ -161,18 +156,19 @@ class BitSlicesTest {
     assertThat(forest.sliced()).isTrue();
     float[] leafValues = leafValues(random, forest);
     for (int rows : new int[] {1, 17, 64}) {
-      long[] keys = randomKeys(random, rows * slots);
+      long[] keys = wide(forest, randomValues(random, rows * slots), slots);
+      int lanes = forest.lanes();
       int[] sliced = new int[rows * trees.size()];
-      forest.leaves(keys, slots, rows, sliced);
+      forest.leaves(keys, lanes, rows, sliced);
       int[] one = new int[trees.size()];
       for (int r = 0; r < rows; r++) {
-        forest.leaves(keys, r * slots, one, 0);
+        forest.leaves(keys, r * lanes, one, 0);
         for (int t = 0; t < trees.size(); t++) {
           assertThat(sliced[r * trees.size() + t]).as("%s, %d rows, row %d, tree %d", what, rows, r, t)
               .isEqualTo(one[t]);
         }
       }
-      checkSums(forest, leafValues, keys, slots, rows, 0.25f);
+      checkSums(forest, leafValues, keys, rows, 0.25f);
     }
   }
 
@@ -200,12 +196,13 @@ class BitSlicesTest {
   }
 
   /** {@link Forest#sum(long[], int, int, float[], float[])} against the one-row sum, bit for bit. */
-  private static void checkSums(Forest forest, float[] leafValues, long[] keys, int slots, int rows, float base) {
+  private static void checkSums(Forest forest, float[] leafValues, long[] keys, int rows, float base) {
+    int lanes = forest.lanes();
     float[] sums = new float[(rows + 7) / 8 * 8];
     Arrays.fill(sums, base);
-    forest.sum(keys, slots, rows, leafValues, sums);
+    forest.sum(keys, lanes, rows, leafValues, sums);
     for (int r = 0; r < rows; r++) {
-      float one = forest.sum(Arrays.copyOfRange(keys, r * slots, (r + 1) * slots), leafValues, base);
+      float one = forest.sum(Arrays.copyOfRange(keys, r * lanes, (r + 1) * lanes), leafValues, base);
       assertThat(Float.floatToRawIntBits(sums[r])).as("%d rows, row %d: %s and %s", rows, r, sums[r], one)
           .isEqualTo(Float.floatToRawIntBits(one));
     }
@@ -224,11 +221,28 @@ class BitSlicesTest {
     return values;
   }
 
-  private static long[] randomKeys(Random random, int size) {
-    long[] keys = new long[size];
+  private static float[] randomValues(Random random, int size) {
+    float[] values = new float[size];
     for (int i = 0; i < size; i++) {
-      float value = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
-      keys[i] = Forest.wide(Forest.key(value));
+      values[i] = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
+    }
+    return values;
+  }
+
+  /**
+   * Rows of {@code slots} values each (slot {@code s} reading feature {@code s}, none missing) prepared for
+   * {@code forest}: each row's lanes, {@link Forest#lanes()} a row.
+   */
+  static long[] wide(Forest forest, float[] values, int slots) {
+    Slots reading = new Slots();
+    for (int s = 0; s < slots; s++) {
+      reading.slot(s, Missing.NAN_LEFT);
+    }
+    reading.freeze();
+    int rows = values.length / slots;
+    long[] keys = new long[rows * forest.lanes()];
+    for (int r = 0; r < rows; r++) {
+      forest.widen(reading, Arrays.copyOfRange(values, r * slots, (r + 1) * slots), Float.NaN, keys, r * forest.lanes());
     }
     return keys;
   }
