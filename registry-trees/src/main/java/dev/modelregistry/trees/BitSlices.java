@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A perfect-layout {@link Forest} walked by up to 64 rows at once, one bit per row: the leaf every row
  * reaches in every tree, found with word-wide logic instead of one descent per row and tree. Immutable and
- * thread-safe; the work arrays are per thread.
+ * thread-safe; the work arrays are the call's {@link Scratch}.
  *
  * <p>For a block of rows:
  *
@@ -37,9 +37,9 @@ import org.jspecify.annotations.Nullable;
  * row, one per lane, each clamped to its thresholds' range, which changes no comparison.
  *
  * <p>Trees are walked in chunks of at most {@value #CHUNK} trees and {@value #CHUNK_SPLITS} splits, so the
- * walk's part of the per-thread work arrays is bounded (about 64 KB) whatever the forest; the condition
+ * walk's part of the work arrays is bounded (about 64 KB) whatever the forest; the condition
  * masks take 8 bytes per threshold (distinct per slot, plus padding), as many as the largest model the
- * thread has walked needed. The leaf numbers are the ones {@link Forest#leaves(long[], int, int[], int)}
+ * scratch has walked needed. The leaf numbers are the ones {@link Forest#leaves(long[], int, int[], int)}
  * gives, and each row's sum adds the same values in the same order as {@link Forest#sum}, so a prediction
  * is bit for bit the same; only the order of the work changes.
  */
@@ -70,7 +70,6 @@ final class BitSlices {
    */
   private static final int MAX_BUCKETS = 1024;
   private static final int BUCKETS_PER_THRESHOLD = 16;
-  private static final ThreadLocal<long[]> WORK = ThreadLocal.withInitial(() -> new long[0]);
   /**
    * The most splits a chunk of trees holds (one tree has fewer): the work array's first {@code 2 ·
    * CHUNK_SPLITS} entries hold the rows going left and right at each split of the chunk being walked.
@@ -86,7 +85,8 @@ final class BitSlices {
   private static final int MASKS = PLANES + CHUNK * MAX_DEPTH;
   /** Where in the byte work array the leaf indices of a chunk's trees are: 64 rows a tree. */
   private static final int INDICES = CHUNK * MAX_DEPTH * 8;
-  private static final ThreadLocal<byte[]> BYTES = ThreadLocal.withInitial(() -> new byte[INDICES + CHUNK * 64]);
+  /** The size of the byte work array: the bit planes, then the leaf indices, of a chunk's trees. */
+  private static final int BYTES = INDICES + CHUNK * 64;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final int trees;
@@ -265,8 +265,8 @@ final class BitSlices {
    * The leaf numbers of every tree for {@code count} rows (1 to 64) prepared as {@link Forest#wide} keys,
    * row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code out[r * trees ..]}.
    */
-  void leaves(long[] rows, int stride, int count, int[] out) {
-    walk(rows, stride, count, out, null, null);
+  void leaves(long[] rows, int stride, int count, int[] out, Scratch scratch) {
+    walk(rows, stride, count, out, null, null, scratch);
   }
 
   /**
@@ -275,8 +275,8 @@ final class BitSlices {
    * tree sends it to, in tree order and in float: what {@link Forest#sum} gives row by row. {@code sums}
    * has room for {@code count} rounded up to a multiple of 8.
    */
-  void sum(long[] rows, int stride, int count, float[] values, float[] sums) {
-    walk(rows, stride, count, null, values, sums);
+  void sum(long[] rows, int stride, int count, float[] values, float[] sums, Scratch scratch) {
+    walk(rows, stride, count, null, values, sums, scratch);
   }
 
   /**
@@ -284,9 +284,9 @@ final class BitSlices {
    * numbers into {@code out} or adds their leaves' {@code values} to {@code sums}.
    */
   private void walk(long[] rows, int stride, int count, int @Nullable [] out, float @Nullable [] values,
-      float @Nullable [] sums) {
-    long[] work = conditionMasks(rows, stride, count);
-    byte[] bytes = BYTES.get();
+      float @Nullable [] sums, Scratch scratch) {
+    long[] work = conditionMasks(rows, stride, count, scratch.work(MASKS + conditions));
+    byte[] bytes = scratch.bytes(BYTES);
     for (int c = 0; c + 1 < chunks.length; c++) {
       int c0 = chunks[c];
       int c1 = chunks[c + 1];
@@ -400,11 +400,11 @@ final class BitSlices {
   }
 
   /**
-   * The thread's work array, its condition masks filled from {@code MASKS}: bit {@code r} of condition
+   * The work array {@code masks}, its condition masks filled from {@code MASKS}: bit {@code r} of condition
    * {@code c} set when row {@code r} meets it.
    */
-  private long[] conditionMasks(long[] rows, int stride, int count) {
-    long[] masks = work(MASKS + conditions); // indices below are of conditions, from MASKS
+  private long[] conditionMasks(long[] rows, int stride, int count, long[] masks) {
+    // indices below are of conditions, from MASKS
     Arrays.fill(masks, MASKS, MASKS + conditions, 0L);
     int[] threshold = this.threshold;
     int[] buckets = this.buckets;
@@ -477,15 +477,6 @@ final class BitSlices {
       }
     }
     return masks;
-  }
-
-  private static long[] work(int size) {
-    long[] work = WORK.get();
-    if (work.length < size) {
-      work = new long[size];
-      WORK.set(work);
-    }
-    return work;
   }
 
   /**

@@ -428,8 +428,8 @@ final class Forest {
    *
    * @throws IllegalStateException if the forest is not sliced
    */
-  void leaves(long[] rows, int stride, int count, int[] out) {
-    slices().leaves(rows, stride, count, out);
+  void leaves(long[] rows, int stride, int count, int[] out, Scratch scratch) {
+    slices().leaves(rows, stride, count, out, scratch);
   }
 
   /**
@@ -441,8 +441,8 @@ final class Forest {
    *
    * @throws IllegalStateException if the forest is not sliced
    */
-  void sum(long[] rows, int stride, int count, float[] values, float[] sums) {
-    slices().sum(rows, stride, count, values, sums);
+  void sum(long[] rows, int stride, int count, float[] values, float[] sums, Scratch scratch) {
+    slices().sum(rows, stride, count, values, sums, scratch);
   }
 
   private BitSlices slices() {

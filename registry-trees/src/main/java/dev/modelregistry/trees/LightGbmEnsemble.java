@@ -40,7 +40,7 @@ final class LightGbmEnsemble extends TreePredictor {
   }
 
   @Override
-  float[] predictOne(int[] leafOf, int at) {
+  float[] predictOne(int[] leafOf, int at, Scratch scratch) {
     Forest forest = this.forest;
     double[] leaves = this.leaves;
     int trees = forest.trees();
@@ -51,7 +51,7 @@ final class LightGbmEnsemble extends TreePredictor {
       }
       return new float[] {(float) transform(average ? sum / iterations : sum)};
     }
-    double[] margins = margins(groups);
+    double[] margins = scratch.margins(groups);
     Arrays.fill(margins, 0, groups, 0.0);
     int[] treeGroup = this.treeGroup;
     for (int t = 0; t < trees; t++) {

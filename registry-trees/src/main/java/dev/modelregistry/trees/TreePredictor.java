@@ -5,7 +5,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * A tree ensemble that predicts: prepares each row into its {@link Slots} (in a per-thread scratch array,
+ * A tree ensemble that predicts: prepares each row into its {@link Slots} (in the call's {@link Scratch},
  * so a call allocates only its output), walks the {@link Forest}, and leaves the summing and the output
  * transform to the subclass, which follows its native library's arithmetic. Immutable and thread-safe.
  *
@@ -29,9 +29,6 @@ abstract class TreePredictor implements Predictor {
    */
   static final int SLICED_ROWS = 16;
 
-  private static final ThreadLocal<int[]> KEYS = ThreadLocal.withInitial(() -> new int[256]);
-  private static final ThreadLocal<long[]> WIDE_KEYS = ThreadLocal.withInitial(() -> new long[256]);
-  private static final ThreadLocal<double[]> MARGINS = ThreadLocal.withInitial(() -> new double[256]);
 
   final Forest forest;
   final Slots slots;
@@ -67,35 +64,55 @@ abstract class TreePredictor implements Predictor {
   @Override
   public final float[] predict(float[] features) {
     checkWidth(features);
+    boolean pooled = Scratch.isVirtual(Thread.currentThread());
+    Scratch scratch = Scratch.acquire(pooled);
+    try {
+      return predict(features, scratch);
+    } finally {
+      Scratch.release(scratch, pooled);
+    }
+  }
+
+  private float[] predict(float[] features, Scratch scratch) {
     int stride = slots.size();
     if (perfect) {
-      long[] wide = wideKeys(forest.lanes());
+      long[] wide = scratch.wide(forest.lanes());
       forest.widen(slots, features, missing, wide, 0);
       if (sums) {
         return predictWide(wide);
       }
-      int[] leaves = ints(forest.trees());
+      int[] leaves = scratch.ints(forest.trees());
       forest.leaves(wide, 0, leaves, 0);
-      return predictOne(leaves, 0);
+      return predictOne(leaves, 0, scratch);
     }
-    int[] scratch = ints(stride + forest.trees());
-    slots.prepare(features, missing, scratch, 0);
-    forest.leaves(scratch, 0, scratch, stride);
-    return predictOne(scratch, stride);
+    int[] keys = scratch.ints(stride + forest.trees());
+    slots.prepare(features, missing, keys, 0);
+    forest.leaves(keys, 0, keys, stride);
+    return predictOne(keys, stride, scratch);
   }
 
   @Override
   public final float[][] predict(float[][] rows) {
+    boolean pooled = Scratch.isVirtual(Thread.currentThread());
+    Scratch scratch = Scratch.acquire(pooled);
+    try {
+      return predict(rows, scratch);
+    } finally {
+      Scratch.release(scratch, pooled);
+    }
+  }
+
+  private float[][] predict(float[][] rows, Scratch scratch) {
     float[][] out = new float[rows.length][];
     int stride = slots.size();
     int trees = forest.trees();
     if (perfect) {
       int lanes = forest.lanes();
-      long[] keys = wideKeys(BLOCK * lanes);
+      long[] keys = scratch.wide(BLOCK * lanes);
       boolean sliced = forest.sliced();
       // leaf numbers are kept only where they are summed afterwards: a one-output model sums as it walks,
-      // and a scratch array of 64 rows' leaves would outlive the call in this thread
-      int[] leaves = sums ? EMPTY : ints(BLOCK * trees);
+      // and 64 rows' leaves would grow the scratch for nothing
+      int[] leaves = sums ? EMPTY : scratch.ints(BLOCK * trees);
       for (int start = 0; start < rows.length; start += BLOCK) {
         int count = Math.min(BLOCK, rows.length - start);
         boolean block = sliced && count >= SLICED_ROWS;
@@ -115,32 +132,32 @@ abstract class TreePredictor implements Predictor {
           forest.widen(slots, row, missing, keys, r * lanes);
         }
         if (sums) {
-          predictSliced(keys, lanes, count, out, start);
+          predictSliced(keys, lanes, count, out, start, scratch);
           continue;
         }
         if (block) {
-          forest.leaves(keys, lanes, count, leaves);
+          forest.leaves(keys, lanes, count, leaves, scratch);
         } else {
           for (int r = 0; r < count; r++) {
             forest.leaves(keys, r * lanes, leaves, r * trees);
           }
         }
-        predictBlock(leaves, count, out, start);
+        predictBlock(leaves, count, out, start, scratch);
       }
       return out;
     }
-    int[] scratch = ints(BLOCK * (stride + trees));
+    int[] keys = scratch.ints(BLOCK * (stride + trees));
     int leavesAt = BLOCK * stride;
     for (int start = 0; start < rows.length; start += BLOCK) {
       int count = Math.min(BLOCK, rows.length - start);
       for (int r = 0; r < count; r++) {
         float[] row = rows[start + r];
         checkWidth(row);
-        slots.prepare(row, missing, scratch, r * stride);
+        slots.prepare(row, missing, keys, r * stride);
       }
-      forest.leaves(scratch, stride, count, scratch, leavesAt);
+      forest.leaves(keys, stride, count, keys, leavesAt);
       for (int r = 0; r < count; r++) {
-        out[start + r] = predictOne(scratch, leavesAt + r * trees);
+        out[start + r] = predictOne(keys, leavesAt + r * trees, scratch);
       }
     }
     return out;
@@ -160,7 +177,7 @@ abstract class TreePredictor implements Predictor {
    * BitSlices}, into {@code out[outAt + r]}: in place of {@link #predictBlock} when the subclass passed
    * {@code sums}.
    */
-  void predictSliced(long[] keys, int stride, int count, float[][] out, int outAt) {
+  void predictSliced(long[] keys, int stride, int count, float[][] out, int outAt, Scratch scratch) {
     throw noWidePath();
   }
 
@@ -174,15 +191,15 @@ abstract class TreePredictor implements Predictor {
    * {@code count} rows, row {@code r}'s leaf numbers at {@code leaves[r * trees ..]}, into {@code out[outAt +
    * r]}: {@link #predictOne} row by row unless the subclass does better.
    */
-  void predictBlock(int[] leaves, int count, float[][] out, int outAt) {
+  void predictBlock(int[] leaves, int count, float[][] out, int outAt, Scratch scratch) {
     int trees = forest.trees();
     for (int r = 0; r < count; r++) {
-      out[outAt + r] = predictOne(leaves, r * trees);
+      out[outAt + r] = predictOne(leaves, r * trees, scratch);
     }
   }
 
   /** One row, whose trees' leaf numbers are at {@code leaves[at ..]}, in tree order. */
-  abstract float[] predictOne(int[] leaves, int at);
+  abstract float[] predictOne(int[] leaves, int at, Scratch scratch);
 
   /** The bytes of the leaf values the subclass keeps. */
   abstract long leafBytes();
@@ -206,34 +223,5 @@ abstract class TreePredictor implements Predictor {
     if (row.length < width) {
       throw new IllegalArgumentException("the model reads " + width + " features but the row has " + row.length);
     }
-  }
-
-  private static long[] wideKeys(int size) {
-    long[] keys = WIDE_KEYS.get();
-    if (keys.length < size) {
-      keys = new long[Math.max(size, keys.length * 2)];
-      WIDE_KEYS.set(keys);
-    }
-    return keys;
-  }
-
-  /** This thread's scratch array of doubles, of at least {@code size}. */
-  static double[] margins(int size) {
-    double[] margins = MARGINS.get();
-    if (margins.length < size) {
-      margins = new double[Math.max(size, margins.length * 2)];
-      MARGINS.set(margins);
-    }
-    return margins;
-  }
-
-  /** This thread's scratch array of ints (leaf numbers, or keys for the node layout), of at least {@code size}. */
-  static int[] ints(int size) {
-    int[] keys = KEYS.get();
-    if (keys.length < size) {
-      keys = new int[Math.max(size, keys.length * 2)];
-      KEYS.set(keys);
-    }
-    return keys;
   }
 }

@@ -13,8 +13,6 @@ import java.util.Arrays;
  */
 final class XGBoostEnsemble extends TreePredictor {
 
-  private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[BLOCK]);
-
   private final float[] leaves;
   private final float[] base;
   private final XGBoostLink link;
@@ -35,17 +33,17 @@ final class XGBoostEnsemble extends TreePredictor {
 
   /** One output group, a block of rows walked all at once: their sums come out of the walk. */
   @Override
-  void predictSliced(long[] keys, int stride, int count, float[][] out, int outAt) {
-    float[] sums = SUMS.get();
+  void predictSliced(long[] keys, int stride, int count, float[][] out, int outAt, Scratch scratch) {
+    float[] sums = scratch.sums();
     Arrays.fill(sums, base[0]);
-    forest.sum(keys, stride, count, leaves, sums);
+    forest.sum(keys, stride, count, leaves, sums, scratch);
     for (int r = 0; r < count; r++) {
       out[outAt + r] = new float[] {link.apply(sums[r])};
     }
   }
 
   @Override
-  float[] predictOne(int[] leafOf, int at) {
+  float[] predictOne(int[] leafOf, int at, Scratch scratch) {
     Forest forest = this.forest;
     float[] leaves = this.leaves;
     int trees = forest.trees();

@@ -34,7 +34,7 @@ class BitSlicesTest {
           long[] keys = wide(forest, values, slots);
           int lanes = forest.lanes();
           int[] sliced = new int[rows * count];
-          forest.leaves(keys, lanes, rows, sliced);
+          forest.leaves(keys, lanes, rows, sliced, new Scratch());
           int[] one = new int[count];
           for (int r = 0; r < rows; r++) {
             forest.leaves(keys, r * lanes, one, 0);
@@ -112,7 +112,7 @@ class BitSlicesTest {
       long[] keys = wide(forest, values, 2);
       int lanes = forest.lanes();
       int[] sliced = new int[rows * trees.size()];
-      forest.leaves(keys, lanes, rows, sliced);
+      forest.leaves(keys, lanes, rows, sliced, new Scratch());
       int[] one = new int[trees.size()];
       for (int r = 0; r < rows; r++) {
         forest.leaves(keys, r * lanes, one, 0);
@@ -159,7 +159,7 @@ class BitSlicesTest {
       long[] keys = wide(forest, randomValues(random, rows * slots), slots);
       int lanes = forest.lanes();
       int[] sliced = new int[rows * trees.size()];
-      forest.leaves(keys, lanes, rows, sliced);
+      forest.leaves(keys, lanes, rows, sliced, new Scratch());
       int[] one = new int[trees.size()];
       for (int r = 0; r < rows; r++) {
         forest.leaves(keys, r * lanes, one, 0);
@@ -200,7 +200,7 @@ class BitSlicesTest {
     int lanes = forest.lanes();
     float[] sums = new float[(rows + 7) / 8 * 8];
     Arrays.fill(sums, base);
-    forest.sum(keys, lanes, rows, leafValues, sums);
+    forest.sum(keys, lanes, rows, leafValues, sums, new Scratch());
     for (int r = 0; r < rows; r++) {
       float one = forest.sum(Arrays.copyOfRange(keys, r * lanes, (r + 1) * lanes), leafValues, base);
       assertThat(Float.floatToRawIntBits(sums[r])).as("%d rows, row %d: %s and %s", rows, r, sums[r], one)

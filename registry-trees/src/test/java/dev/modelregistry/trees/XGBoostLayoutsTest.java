@@ -80,9 +80,9 @@ class XGBoostLayoutsTest {
     int[] sizes = new int[2];
     float[][][] out = new float[1][][];
     Thread thread = new Thread(() -> {
-      sizes[0] = TreePredictor.ints(0).length;
+      sizes[0] = Scratch.acquire(false).ints(0).length;
       out[0] = p.predict(new float[][] {{0f, 0f}, {0f, 1f}});
-      sizes[1] = TreePredictor.ints(0).length;
+      sizes[1] = Scratch.acquire(false).ints(0).length;
     });
     thread.start();
     thread.join(60_000);
