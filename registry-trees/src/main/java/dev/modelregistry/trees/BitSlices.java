@@ -291,7 +291,7 @@ final class BitSlices {
       int c0 = chunks[c];
       int c1 = chunks[c + 1];
       splits(work, count, c0, c1);
-      indices(work, bytes, count, c0, c1);
+      indices(work, bytes, c0, c1);
       if (out != null) {
         leaves(bytes, count, c0, c1, out);
       } else if (values != null && sums != null) {
@@ -329,15 +329,18 @@ final class BitSlices {
       float s6 = sums[r0 + 6];
       float s7 = sums[r0 + 7];
       for (int t = c0, at = INDICES + r0; t < c1; t++, at += 64) {
+        // leaf0 | index, not +: the same number (leaf0 is a multiple of 2^depth), but with + the compiled
+        // code worked the index out twice, in 32 bits for the bounds check and in 64 for the address:
+        // seven instructions a leaf instead of four (256 rows: 59.0 against 56.1 µs a call)
         int leaf0 = t << depth;
-        s0 += values[leaf0 + (bytes[at] & 0xff)];
-        s1 += values[leaf0 + (bytes[at + 1] & 0xff)];
-        s2 += values[leaf0 + (bytes[at + 2] & 0xff)];
-        s3 += values[leaf0 + (bytes[at + 3] & 0xff)];
-        s4 += values[leaf0 + (bytes[at + 4] & 0xff)];
-        s5 += values[leaf0 + (bytes[at + 5] & 0xff)];
-        s6 += values[leaf0 + (bytes[at + 6] & 0xff)];
-        s7 += values[leaf0 + (bytes[at + 7] & 0xff)];
+        s0 += values[leaf0 | (bytes[at] & 0xff)];
+        s1 += values[leaf0 | (bytes[at + 1] & 0xff)];
+        s2 += values[leaf0 | (bytes[at + 2] & 0xff)];
+        s3 += values[leaf0 | (bytes[at + 3] & 0xff)];
+        s4 += values[leaf0 | (bytes[at + 4] & 0xff)];
+        s5 += values[leaf0 | (bytes[at + 5] & 0xff)];
+        s6 += values[leaf0 | (bytes[at + 6] & 0xff)];
+        s7 += values[leaf0 | (bytes[at + 7] & 0xff)];
       }
       sums[r0] = s0;
       sums[r0 + 1] = s1;
@@ -379,22 +382,32 @@ final class BitSlices {
    * The leaf index of every row of the block in every tree of a walked chunk: tree {@code t}'s for row
    * {@code r} into {@code bytes[INDICES + (t - c0) * 64 + r]}. Each tree's bit planes are copied into {@code
    * bytes} first, so that a plane's byte for eight rows is one load; a table spreads its bits into the bytes
-   * of a long, and the levels are shifted in from the top.
+   * of a long, and the levels are shifted in from the top. All eight planes are read whatever the depth,
+   * those below it being 0, so that the loop is straight-line: with a loop over the forest's levels inside
+   * the loop over rows, the compiled code set up the inner loop's bounds for every eight rows (256 rows:
+   * 62.3 against 59.7 µs a call).
    */
-  private void indices(long[] work, byte[] bytes, int count, int c0, int c1) {
-    int depth = this.depth;
+  private void indices(long[] work, byte[] bytes, int c0, int c1) {
+    int unused = MAX_DEPTH - depth;
+    long keep = 0x0101010101010101L * (0xff >>> unused);
     for (int t = c0; t < c1; t++) {
       int planes = (t - c0) * MAX_DEPTH;
-      for (int level = 0; level < depth; level++) {
+      for (int level = 0; level < MAX_DEPTH; level++) {
         LONGS.set(bytes, 8 * (planes + level), work[PLANES + planes + level]);
       }
-      for (int r0 = 0; r0 < count; r0 += 8) {
-        int at = 8 * planes + (r0 >>> 3);
-        long index = 0;
-        for (int level = 0; level < depth; level++) {
-          index = index << 1 | SPREAD[bytes[at + 8 * level] & 0xff];
-        }
-        LONGS.set(bytes, INDICES + (t - c0) * 64 + r0, index);
+      // eight rows at a time, all eight levels' planes (those below the forest's depth are 0), so the loop
+      // is straight-line; the index comes out shifted up by the missing levels and is shifted back
+      int out = INDICES + (t - c0) * 64;
+      for (int g = 0, at = 8 * planes; g < 8; g++, at++) {
+        long index = SPREAD[bytes[at] & 0xff];
+        index = index << 1 | SPREAD[bytes[at + 8] & 0xff];
+        index = index << 1 | SPREAD[bytes[at + 16] & 0xff];
+        index = index << 1 | SPREAD[bytes[at + 24] & 0xff];
+        index = index << 1 | SPREAD[bytes[at + 32] & 0xff];
+        index = index << 1 | SPREAD[bytes[at + 40] & 0xff];
+        index = index << 1 | SPREAD[bytes[at + 48] & 0xff];
+        index = index << 1 | SPREAD[bytes[at + 56] & 0xff];
+        LONGS.set(bytes, out + 8 * g, (index >>> unused) & keep);
       }
     }
   }
