@@ -113,14 +113,15 @@ final class BitSlices {
    */
   private final int[] from;
   /**
-   * By real split: where in the work array its level's bit plane is, with the sign bit set when the split
-   * before it in the tree is on the same level.
+   * By real split: where in the work array its level's bit plane is (the low half), with the sign bit set
+   * when the split before it in the tree is on the same level. A long, so that the flag becomes a mask
+   * with one shift and the index needs no masking.
    */
-  private final int[] plane;
+  private final long[] plane;
   private final int conditions;
 
   private BitSlices(int trees, int depth, int[] slotSearch, int[] threshold, int[] buckets, int[] treeStart,
-      int[] chunks, int[] condition, int[] from, int[] plane) {
+      int[] chunks, int[] condition, int[] from, long[] plane) {
     this.trees = trees;
     this.depth = depth;
     this.slotSearch = slotSearch;
@@ -203,7 +204,7 @@ final class BitSlices {
     int[] treeStart = new int[trees + 1];
     int[] condition = new int[real];
     int[] from = new int[real];
-    int[] plane = new int[real];
+    long[] plane = new long[real];
     int[] chunks = new int[trees + 1];
     int chunkCount = 0;
     int[] local = new int[1 << depth]; // per position of the level above: its split's index in splits, or -1
@@ -238,7 +239,7 @@ final class BitSlices {
           from[k] = level == 0 ? ALL : 2 * (parent - chunkSplit) + (i & 1);
           // its level's bit plane; the sign bit set when the split before it in the tree is on that level
           plane[k] = PLANES + (t - chunks[chunkCount - 1]) * MAX_DEPTH + level
-              | (level == previousLevel ? Integer.MIN_VALUE : 0);
+              | (level == previousLevel ? Long.MIN_VALUE : 0);
           previousLevel = level;
           below[i] = k;
           k++;
@@ -361,19 +362,20 @@ final class BitSlices {
   private void splits(long[] work, int count, int c0, int c1) {
     int[] condition = this.condition;
     int[] from = this.from;
-    int[] plane = this.plane;
+    long[] plane = this.plane;
     work[ALL] = count == 64 ? -1L : (1L << count) - 1;
     Arrays.fill(work, PLANES, PLANES + (c1 - c0) * MAX_DEPTH, 0L);
     long rights = 0;
-    int first = treeStart[c0];
-    for (int k = first, end = treeStart[c1], at = -2 * first; k < end; k++) {
+    // the children's rows go to work[2i], work[2i + 1] for the chunk's i-th split: an index of its own,
+    // stepped by two, rather than worked out from k
+    for (int k = treeStart[c0], end = treeStart[c1], at = 0; k < end; k++, at += 2) {
       long mine = work[from[k]];
       long right = mine & work[condition[k]];
-      work[at + 2 * k] = mine ^ right;
-      work[at + 2 * k + 1] = right;
-      int p = plane[k];
-      rights = (rights & (p >> 31)) | right;
-      work[p & Integer.MAX_VALUE] = rights;
+      work[at] = mine ^ right;
+      work[at + 1] = right;
+      long p = plane[k];
+      rights = (rights & (p >> 63)) | right;
+      work[(int) p] = rights;
     }
   }
 
@@ -564,6 +566,6 @@ final class BitSlices {
 
   long memoryBytes() {
     return 64L + 4L * slotSearch.length + 4L * threshold.length + 4L * buckets.length + 4L * treeStart.length
-        + 4L * chunks.length + 12L * condition.length;
+        + 4L * chunks.length + 16L * condition.length;
   }
 }
