@@ -524,17 +524,17 @@ final class Forest {
     return bits ^ ((bits >> 31) & 0x7fffffff);
   }
 
-  /** The number of lanes of a row prepared for the perfect layout: what {@link #widen} writes. */
+  /** The number of lanes of a row prepared for the perfect layout: what a {@link #widener} writes. */
   int lanes() {
     return laneSlot.length;
   }
 
   /**
-   * The perfect layout only: {@code row}'s lanes as {@link #wide} keys into {@code out[outAt .. + lanes())},
-   * its values read through {@code slots} (a value equal to {@code missing} counting as missing).
+   * The perfect layout only: what prepares a row, read through {@code slots}, as the {@link #wide} keys of
+   * its lanes ({@link #lanes()} of them).
    */
-  void widen(Slots slots, float[] row, float missing, long[] out, int outAt) {
-    slots.prepareWide(row, missing, laneSlot, laneLow, laneHigh, out, outAt);
+  Slots.Widener widener(Slots slots) {
+    return slots.widener(laneSlot, laneLow, laneHigh);
   }
 
   /** A perfect-layout split: its threshold key in the high half, its lane in the low one. */

@@ -1,6 +1,7 @@
 package dev.modelregistry.trees;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,29 +74,76 @@ final class Slots {
   }
 
   /**
-   * Fills {@code out[offset ..]} from one row for a perfect-layout {@link Forest}: per lane, the {@link
-   * Forest#wide} key of slot {@code laneSlot[l]}, clamped to {@code [low[l], high[l]]}.
+   * What prepares rows for a perfect-layout {@link Forest}: per lane, the {@link Forest#wide} key of slot
+   * {@code laneSlot[l]}, clamped to {@code [low[l], high[l]]}; the last lane is the pass-through splits',
+   * a constant ({@code low == high}), and reads no feature. Call after {@link #freeze()}.
    */
-  void prepareWide(float[] row, float missing, int[] laneSlot, int[] low, int[] high, long[] out, int offset) {
-    int[] features = this.features;
-    if (nanRulesOnly && missing != missing) {
-      int[] missingKeys = this.missingKeys;
-      for (int l = 0; l < laneSlot.length; l++) {
-        int slot = laneSlot[l];
-        float x = row[features[slot]];
-        int key = x != x ? missingKeys[slot] : Forest.key(x);
+  Widener widener(int[] laneSlot, int[] low, int[] high) {
+    int lanes = laneSlot.length - 1;
+    int[] feature = new int[lanes];
+    int[] missingKey = new int[lanes];
+    Missing[] rule = new Missing[lanes];
+    for (int l = 0; l < lanes; l++) {
+      feature[l] = features[laneSlot[l]];
+      missingKey[l] = missingKeys[laneSlot[l]];
+      rule[l] = rules[laneSlot[l]];
+    }
+    return new Widener(feature, missingKey, rule, Arrays.copyOf(low, lanes), Arrays.copyOf(high, lanes),
+        Forest.wide(low[lanes]), nanRulesOnly);
+  }
+
+  /**
+   * Prepares one row's lanes for a perfect-layout forest, each lane's feature, missing key and clamp in
+   * arrays of its own so that a lane costs no indirection. Immutable and thread-safe.
+   */
+  static final class Widener {
+    private final int[] feature;
+    private final int[] missingKey;
+    private final Missing[] rule;
+    private final int[] low;
+    private final int[] high;
+    private final long passThrough;
+    private final boolean nanRulesOnly;
+
+    private Widener(int[] feature, int[] missingKey, Missing[] rule, int[] low, int[] high, long passThrough,
+        boolean nanRulesOnly) {
+      this.feature = feature;
+      this.missingKey = missingKey;
+      this.rule = rule;
+      this.low = low;
+      this.high = high;
+      this.passThrough = passThrough;
+      this.nanRulesOnly = nanRulesOnly;
+    }
+
+    /** Fills {@code out[offset ..]} from one row (a value equal to {@code missing} counting as missing). */
+    void prepare(float[] row, float missing, long[] out, int offset) {
+      int[] feature = this.feature;
+      int[] low = this.low;
+      int[] high = this.high;
+      out[offset + feature.length] = passThrough;
+      if (nanRulesOnly && missing != missing) {
+        int[] missingKey = this.missingKey;
+        for (int l = 0; l < feature.length; l++) {
+          float x = row[feature[l]];
+          int key = x != x ? missingKey[l] : Forest.key(x);
+          out[offset + l] = Forest.wide(Math.min(Math.max(key, low[l]), high[l]));
+        }
+        return;
+      }
+      for (int l = 0; l < feature.length; l++) {
+        float x = row[feature[l]];
+        if (x == missing) {
+          x = Float.NaN;
+        }
+        int key = Forest.key(rule[l].apply(x));
         out[offset + l] = Forest.wide(Math.min(Math.max(key, low[l]), high[l]));
       }
-      return;
     }
-    for (int l = 0; l < laneSlot.length; l++) {
-      int slot = laneSlot[l];
-      float x = row[features[slot]];
-      if (x == missing) {
-        x = Float.NaN;
-      }
-      int key = Forest.key(rules[slot].apply(x));
-      out[offset + l] = Forest.wide(Math.min(Math.max(key, low[l]), high[l]));
+
+    /** The number of lanes a row is prepared into. */
+    int lanes() {
+      return feature.length + 1;
     }
   }
 

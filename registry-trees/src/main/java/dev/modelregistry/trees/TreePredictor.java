@@ -3,6 +3,7 @@ package dev.modelregistry.trees;
 import dev.modelregistry.spi.Predictor;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tree ensemble that predicts: prepares each row into its {@link Slots} (in the call's {@link Scratch},
@@ -42,6 +43,8 @@ abstract class TreePredictor implements Predictor {
   private final boolean perfect;
   /** Whether the subclass sums the leaves as the perfect layout is walked, in {@link #predictWide}. */
   private final boolean sums;
+  /** In the perfect layout, what prepares a row's lanes. */
+  private final Slots.@Nullable Widener widener;
 
   TreePredictor(Forest forest, Slots slots, int width, float missing, int groups, int[] treeGroup,
       String description) {
@@ -59,6 +62,15 @@ abstract class TreePredictor implements Predictor {
     this.groups = groups;
     this.treeGroup = treeGroup;
     this.description = description;
+    this.widener = perfect ? forest.widener(slots) : null;
+  }
+
+  private Slots.Widener widener() {
+    Slots.Widener widener = this.widener;
+    if (widener == null) {
+      throw new IllegalStateException("the forest is not in the perfect layout: " + description);
+    }
+    return widener;
   }
 
   @Override
@@ -77,7 +89,7 @@ abstract class TreePredictor implements Predictor {
     int stride = slots.size();
     if (perfect) {
       long[] wide = scratch.wide(forest.lanes());
-      forest.widen(slots, features, missing, wide, 0);
+      widener().prepare(features, missing, wide, 0);
       if (sums) {
         return predictWide(wide);
       }
@@ -108,6 +120,7 @@ abstract class TreePredictor implements Predictor {
     int trees = forest.trees();
     if (perfect) {
       int lanes = forest.lanes();
+      Slots.Widener widener = widener();
       long[] keys = scratch.wide(BLOCK * lanes);
       boolean sliced = forest.sliced();
       // leaf numbers are kept only where they are summed afterwards: a one-output model sums as it walks,
@@ -121,7 +134,7 @@ abstract class TreePredictor implements Predictor {
           for (int r = 0; r < count; r++) {
             float[] row = rows[start + r];
             checkWidth(row);
-            forest.widen(slots, row, missing, keys, 0);
+            widener.prepare(row, missing, keys, 0);
             out[start + r] = predictWide(keys);
           }
           continue;
@@ -129,7 +142,7 @@ abstract class TreePredictor implements Predictor {
         for (int r = 0; r < count; r++) {
           float[] row = rows[start + r];
           checkWidth(row);
-          forest.widen(slots, row, missing, keys, r * lanes);
+          widener.prepare(row, missing, keys, r * lanes);
         }
         if (sums) {
           predictSliced(keys, lanes, count, out, start, scratch);

@@ -241,8 +241,9 @@ class BitSlicesTest {
     reading.freeze();
     int rows = values.length / slots;
     long[] keys = new long[rows * forest.lanes()];
+    Slots.Widener widener = forest.widener(reading);
     for (int r = 0; r < rows; r++) {
-      forest.widen(reading, Arrays.copyOfRange(values, r * slots, (r + 1) * slots), Float.NaN, keys, r * forest.lanes());
+      widener.prepare(Arrays.copyOfRange(values, r * slots, (r + 1) * slots), Float.NaN, keys, r * forest.lanes());
     }
     return keys;
   }
