@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps a loader to count the models it opens, how often each is closed, and calls made on a closed one.
@@ -54,54 +55,63 @@ final class CountingLoader implements ModelLoader {
     return (int) opened.stream().filter(p -> p.closes.get() > 1).count();
   }
 
-  /** A predictor that counts its closes; a call on it once closed is counted (the real one is not called). */
+  /**
+   * A predictor that counts its closes; a call on it once closed is counted (the real one is not called).
+   * Closing drops the real predictor, so that the count of every model ever opened does not keep them all
+   * on the heap (a soak opens thousands; a pure-Java model lives on the heap, not in native memory).
+   */
   static final class CountedPredictor implements Predictor {
-    final Predictor delegate;
     final AtomicInteger closes = new AtomicInteger();
     private final AtomicInteger usedAfterClose;
+    private volatile @Nullable Predictor delegate;
 
     CountedPredictor(Predictor delegate, AtomicInteger usedAfterClose) {
       this.delegate = delegate;
       this.usedAfterClose = usedAfterClose;
     }
 
-    private void checkOpen() {
-      if (closes.get() != 0) {
+    private Predictor open() {
+      Predictor delegate = this.delegate;
+      if (closes.get() != 0 || delegate == null) {
         usedAfterClose.incrementAndGet();
         throw new IllegalStateException("a closed model was called");
       }
+      return delegate;
     }
 
     @Override
     public float[] predict(float[] features) {
-      checkOpen();
-      return delegate.predict(features);
+      return open().predict(features);
     }
 
     @Override
     public float[][] predict(float[][] rows) {
-      checkOpen();
-      return delegate.predict(rows);
+      return open().predict(rows);
     }
 
     @Override
     public OptionalInt inputWidth() {
-      return delegate.inputWidth();
+      Predictor delegate = this.delegate;
+      return delegate == null ? OptionalInt.empty() : delegate.inputWidth();
     }
 
     @Override
     public OptionalLong memoryBytes() {
-      return delegate.memoryBytes();
+      Predictor delegate = this.delegate;
+      return delegate == null ? OptionalLong.empty() : delegate.memoryBytes();
     }
 
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
-      return delegate.unwrap(type);
+      Predictor delegate = this.delegate;
+      return delegate == null ? Optional.empty() : delegate.unwrap(type);
     }
 
     @Override
     public void close() {
-      if (closes.incrementAndGet() == 1) {
+      Predictor delegate = this.delegate;
+      if (closes.incrementAndGet() == 1 && delegate != null) {
+        this.delegate = null;
         delegate.close();
       }
     }
