@@ -34,8 +34,7 @@ public final class TreeEnsembles {
   public enum Layout {
     /**
      * {@link #PERFECT} for trees up to 10 levels deep whose padding costs at most 4× their nodes (and
-     * whose splits read fewer than 2^24 - 1 distinct (feature, missing-value rule) slots, and whose padded
-     * arrays stay under 2^31 entries), else {@link #NODES}.
+     * whose padded arrays stay under 2^31 entries), else {@link #NODES}.
      */
     AUTO,
     /**
