@@ -207,12 +207,20 @@ final class Forest {
         range[4 * s + 1] = range[4 * s + 3] = Integer.MIN_VALUE;
       }
       for (Tree tree : trees) {
-        for (int n = 0; n < tree.size(); n++) {
+        // only the splits a row can reach: a file may keep others, which are not checked when read (a NaN
+        // threshold there would make a key no lane can hold)
+        int[] stack = new int[tree.size()];
+        int top = 0;
+        stack[top++] = 0;
+        while (top > 0) {
+          int n = stack[--top];
           if (!tree.isLeaf(n)) {
             int key = key(tree.threshold()[n]);
             int at = 4 * tree.slot()[n] + (key < 0 ? 0 : 2);
             range[at] = Math.min(range[at], key);
             range[at + 1] = Math.max(range[at + 1], key);
+            stack[top++] = tree.left()[n];
+            stack[top++] = tree.right()[n];
           }
         }
       }
@@ -235,7 +243,7 @@ final class Forest {
           lanes = add(slot, low, high, lanes, s, range[4 * s + 2], range[4 * s + 3]);
         }
       }
-      // the pass-through lane reads slot 0, whatever it holds, and clamps it to one key below PASS_THROUGH
+      // the pass-through lane: a constant, one key below PASS_THROUGH (its slot is not read)
       slot[lanes] = 0;
       low[lanes] = PASS_THROUGH - 1;
       high[lanes] = PASS_THROUGH - 1;

@@ -145,6 +145,10 @@ final class Slots {
     int lanes() {
       return feature.length + 1;
     }
+
+    long memoryBytes() {
+      return 64L + 20L * feature.length;
+    }
   }
 
   long memoryBytes() {

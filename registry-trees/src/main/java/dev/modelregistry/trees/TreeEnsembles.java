@@ -73,7 +73,7 @@ public final class TreeEnsembles {
    * An XGBoost model from its bytes, laid out as {@code layout}.
    *
    * @throws IllegalArgumentException if the layout is {@link Layout#PERFECT} and the trees are deeper than
-   *     10 levels, too many for its arrays, or read too many slots (see {@link Layout#AUTO})
+   *     10 levels or too many for its arrays (see {@link Layout#AUTO})
    */
   public static Predictor xgboost(String name, byte[] content, float missing, Layout layout) {
     requireNonNull(name, "name");

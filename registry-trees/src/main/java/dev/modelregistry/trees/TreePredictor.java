@@ -224,7 +224,9 @@ abstract class TreePredictor implements Predictor {
 
   @Override
   public final OptionalLong memoryBytes() {
-    return OptionalLong.of(128L + forest.memoryBytes() + slots.memoryBytes() + 4L * treeGroup.length + leafBytes());
+    Slots.Widener widener = this.widener;
+    return OptionalLong.of(128L + forest.memoryBytes() + slots.memoryBytes() + 4L * treeGroup.length + leafBytes()
+        + (widener == null ? 0 : widener.memoryBytes()));
   }
 
   @Override

@@ -92,14 +92,37 @@ class ForestStepTest {
     }
   }
 
-  /** The perfect layout can be asked for whatever the slots, and is chosen for many of them. */
+  /**
+   * A split on a slot past 2^24 (the limit of an earlier layout) keeps the perfect layout. (The lanes'
+   * tables are sized by the highest slot; loaders number slots densely.)
+   */
   @Test
   void manySlotsKeepThePerfectLayout() {
-    Tree far = Tree.checked("stump", new int[] {1, -1, -1}, new int[] {2, -1, -1}, new int[] {20_000_000, 0, 0},
+    Tree far = Tree.checked("stump", new int[] {1, -1, -1}, new int[] {2, -1, -1}, new int[] {(1 << 24) + 5, 0, 0},
         new float[] {0.5f, 0, 0}, new double[] {0, 1, 2});
     Forest forest = Forest.of(List.of(far));
     assertThat(forest.isPerfect()).isTrue();
     assertThat(forest.lanes()).isEqualTo(2);
+  }
+
+  /**
+   * A node no path reaches may hold anything, as XGBoost keeps pruned nodes: a NaN threshold there (whose key
+   * no lane can hold) must not stop the tree from loading in the perfect layout.
+   */
+  @Test
+  void anUnreachableSplitAtNaNIsIgnored() {
+    for (int bits : new int[] {0xffffffff, 0x7fffffff, 0x7fc00000}) {
+      Tree tree = Tree.checked("t", new int[] {1, -1, -1, 1}, new int[] {2, -1, -1, 2}, new int[] {0, 0, 0, 0},
+          new float[] {0.5f, 0, 0, Float.intBitsToFloat(bits)}, new double[] {0, 1, 2, 0});
+      Forest forest = Forest.of(List.of(tree, tree));
+      assertThat(forest.isPerfect()).isTrue();
+      long[] keys = BitSlicesTest.wide(forest, new float[] {0.25f, 0.75f}, 1);
+      int[] leaves = new int[2];
+      forest.leaves(keys, 0, leaves, 0);
+      assertThat(forest.leafNode(leaves[0])).isEqualTo(1);
+      forest.leaves(keys, forest.lanes(), leaves, 0);
+      assertThat(forest.leafNode(leaves[1])).isEqualTo(2);
+    }
   }
 
   @Test
