@@ -146,14 +146,14 @@ final class BitSlices {
     int slots = 0;
     for (int b = trees; b < packed.length; b++) {
       if (!passThrough(packed[b])) {
-        slots = Math.max(slots, Forest.slot(packed[b]) + 1);
+        slots = Math.max(slots, Forest.lane(packed[b]) + 1);
       }
     }
     int[][] keys = new int[slots][];
     int[] count = new int[slots];
     for (int b = trees; b < packed.length; b++) {
       if (!passThrough(packed[b])) {
-        int slot = Forest.slot(packed[b]);
+        int slot = Forest.lane(packed[b]);
         if (keys[slot] == null) {
           keys[slot] = new int[8];
         } else if (count[slot] == keys[slot].length) {
@@ -233,7 +233,7 @@ final class BitSlices {
             below[i] = -1;
             continue;
           }
-          int slot = Forest.slot(split);
+          int slot = Forest.lane(split);
           condition[k] = MASKS + slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], Forest.keyOf(split));
           // the rows reaching this split: every row for a root, else its parent's left or right rows
           from[k] = level == 0 ? ALL : 2 * (parent - chunkSplit) + (i & 1);

@@ -384,7 +384,7 @@ final class Forest {
     int b = trees + tree;
     for (int d = depth; d > 0; d--) {
       long split = packed[b];
-      b = 2 * b + right(split, row[offset + slot(split)]);
+      b = 2 * b + right(split, row[offset + lane(split)]);
     }
     return b - (trees << depth);
   }
@@ -406,13 +406,13 @@ final class Forest {
       int b3 = b0 + 3;
       for (int d = depth; d > 0; d--) {
         long s0 = packed[b0];
-        b0 = 2 * b0 + right(s0, row[offset + slot(s0)]);
+        b0 = 2 * b0 + right(s0, row[offset + lane(s0)]);
         long s1 = packed[b1];
-        b1 = 2 * b1 + right(s1, row[offset + slot(s1)]);
+        b1 = 2 * b1 + right(s1, row[offset + lane(s1)]);
         long s2 = packed[b2];
-        b2 = 2 * b2 + right(s2, row[offset + slot(s2)]);
+        b2 = 2 * b2 + right(s2, row[offset + lane(s2)]);
         long s3 = packed[b3];
-        b3 = 2 * b3 + right(s3, row[offset + slot(s3)]);
+        b3 = 2 * b3 + right(s3, row[offset + lane(s3)]);
       }
       out[outOffset + t] = b0 - leaf0;
       out[outOffset + t + 1] = b1 - leaf0;
@@ -489,19 +489,19 @@ final class Forest {
       int b6 = b0 + 6;
       for (int d = depth; d > 0; d--) {
         long s0 = packed[b0];
-        b0 = 2 * b0 + right(s0, row[slot(s0)]);
+        b0 = 2 * b0 + right(s0, row[lane(s0)]);
         long s1 = packed[b1];
-        b1 = 2 * b1 + right(s1, row[slot(s1)]);
+        b1 = 2 * b1 + right(s1, row[lane(s1)]);
         long s2 = packed[b2];
-        b2 = 2 * b2 + right(s2, row[slot(s2)]);
+        b2 = 2 * b2 + right(s2, row[lane(s2)]);
         long s3 = packed[b3];
-        b3 = 2 * b3 + right(s3, row[slot(s3)]);
+        b3 = 2 * b3 + right(s3, row[lane(s3)]);
         long s4 = packed[b4];
-        b4 = 2 * b4 + right(s4, row[slot(s4)]);
+        b4 = 2 * b4 + right(s4, row[lane(s4)]);
         long s5 = packed[b5];
-        b5 = 2 * b5 + right(s5, row[slot(s5)]);
+        b5 = 2 * b5 + right(s5, row[lane(s5)]);
         long s6 = packed[b6];
-        b6 = 2 * b6 + right(s6, row[slot(s6)]);
+        b6 = 2 * b6 + right(s6, row[lane(s6)]);
       }
       sum += values[b0 - leaf0];
       sum += values[b1 - leaf0];
@@ -567,7 +567,7 @@ final class Forest {
   }
 
   /** The lane a perfect-layout split reads: its low half, so that taking it is a plain 32-bit move. */
-  static int slot(long split) {
+  static int lane(long split) {
     return (int) split;
   }
 

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The work arrays of one prediction call: prepared rows, leaf numbers, margins, sums and the bit-sliced
  * walk's arrays, grown as a call needs and kept for the next, so that a call allocates only its output. Not
- * thread-safe: one call holds it from {@link #acquire()} to {@link #release}.
+ * thread-safe: one call holds it from {@link #acquire()} to {@link #release()}.
  *
  * <p>A platform thread keeps one in a {@link ThreadLocal}. A virtual thread does not: it usually serves one
  * request and ends, so a thread-local would be allocated again on every call (about 100 KB for a block of
@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class Scratch {
 
   private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
-  private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+  private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(() -> new Scratch(false));
   /** Pooled scratch for virtual threads: a slot is null when empty. */
   private static final AtomicReferenceArray<@Nullable Scratch> POOL =
       new AtomicReferenceArray<>(Math.max(8, Integer.highestOneBit(4 * Runtime.getRuntime().availableProcessors())));
@@ -34,8 +34,16 @@ final class Scratch {
   private final float[] sums = new float[TreePredictor.BLOCK];
   private long[] work = new long[0];
   private byte @Nullable [] bytes;
+  /** Whether {@link #release()} gives it back to the pool (else it stays with its thread). */
+  private final boolean pooled;
 
+  /** A scratch of its own, for tests and single calls: {@link #release()} does nothing with it. */
   Scratch() {
+    this(false);
+  }
+
+  private Scratch(boolean pooled) {
+    this.pooled = pooled;
     CREATED.incrementAndGet();
   }
 
@@ -44,7 +52,7 @@ final class Scratch {
     return acquire(isVirtual(Thread.currentThread()));
   }
 
-  /** As {@link #acquire()}, {@code pooled} saying whether to take one from the pool. */
+  /** As {@link #acquire()}, {@code pooled} saying whether to take one from the pool (tests run both ways). */
   static Scratch acquire(boolean pooled) {
     if (!pooled) {
       return LOCAL.get();
@@ -59,11 +67,11 @@ final class Scratch {
         return scratch;
       }
     }
-    return new Scratch();
+    return new Scratch(true);
   }
 
-  /** Ends a call that {@link #acquire(boolean) acquired} {@code scratch} with {@code pooled}. */
-  static void release(Scratch scratch, boolean pooled) {
+  /** Ends the call that acquired it: a pooled scratch goes back to the pool (or is dropped if it is full). */
+  void release() {
     if (!pooled) {
       return;
     }
@@ -72,7 +80,7 @@ final class Scratch {
     int start = (int) Thread.currentThread().getId();
     for (int i = 0; i <= mask; i++) {
       int at = (start + i) & mask;
-      if (pool.get(at) == null && pool.compareAndSet(at, null, scratch)) {
+      if (pool.get(at) == null && pool.compareAndSet(at, null, this)) {
         return;
       }
     }

@@ -76,12 +76,11 @@ abstract class TreePredictor implements Predictor {
   @Override
   public final float[] predict(float[] features) {
     checkWidth(features);
-    boolean pooled = Scratch.isVirtual(Thread.currentThread());
-    Scratch scratch = Scratch.acquire(pooled);
+    Scratch scratch = Scratch.acquire();
     try {
       return predict(features, scratch);
     } finally {
-      Scratch.release(scratch, pooled);
+      scratch.release();
     }
   }
 
@@ -105,12 +104,11 @@ abstract class TreePredictor implements Predictor {
 
   @Override
   public final float[][] predict(float[][] rows) {
-    boolean pooled = Scratch.isVirtual(Thread.currentThread());
-    Scratch scratch = Scratch.acquire(pooled);
+    Scratch scratch = Scratch.acquire();
     try {
       return predict(rows, scratch);
     } finally {
-      Scratch.release(scratch, pooled);
+      scratch.release();
     }
   }
 

@@ -32,17 +32,12 @@ class BitSlicesTest {
         for (int rows = 1; rows <= 64; rows++) {
           float[] values = randomValues(random, rows * slots);
           long[] keys = wide(forest, values, slots);
-          int lanes = forest.lanes();
-          int[] sliced = new int[rows * count];
-          forest.leaves(keys, lanes, rows, sliced, new Scratch());
-          int[] one = new int[count];
+          int[] one = slicedAsOneRow(forest, keys, rows, "depth " + depth);
           for (int r = 0; r < rows; r++) {
-            forest.leaves(keys, r * lanes, one, 0);
             for (int t = 0; t < count; t++) {
               String what = String.format("depth %d, %d rows, row %d, tree %d", depth, rows, r, t);
-              assertThat(sliced[r * count + t]).as(what).isEqualTo(one[t]);
-              assertThat(forest.leafTree(one[t])).as(what).isEqualTo(t);
-              assertThat(forest.leafNode(one[t])).as(what).isEqualTo(walk(trees.get(t), values, r * slots));
+              assertThat(forest.leafTree(one[r * count + t])).as(what).isEqualTo(t);
+              assertThat(forest.leafNode(one[r * count + t])).as(what).isEqualTo(walk(trees.get(t), values, r * slots));
             }
           }
         }
@@ -110,15 +105,11 @@ class BitSlicesTest {
         };
       }
       long[] keys = wide(forest, values, 2);
-      int lanes = forest.lanes();
-      int[] sliced = new int[rows * trees.size()];
-      forest.leaves(keys, lanes, rows, sliced, new Scratch());
-      int[] one = new int[trees.size()];
+      int[] one = slicedAsOneRow(forest, keys, rows, "crowded");
       for (int r = 0; r < rows; r++) {
-        forest.leaves(keys, r * lanes, one, 0);
         for (int t = 0; t < trees.size(); t++) {
-          assertThat(sliced[r * trees.size() + t]).as("row %d (%s), tree %d", r, values[2 * r], t).isEqualTo(one[t]);
-          assertThat(forest.leafNode(one[t])).isEqualTo(walk(trees.get(t), values, 2 * r));
+          assertThat(forest.leafNode(one[r * trees.size() + t])).as("row %d (%s), tree %d", r, values[2 * r], t)
+              .isEqualTo(walk(trees.get(t), values, 2 * r));
         }
       }
       checkSums(forest, leafValues, keys, rows, 0f);
@@ -157,17 +148,7 @@ class BitSlicesTest {
     float[] leafValues = leafValues(random, forest);
     for (int rows : new int[] {1, 17, 64}) {
       long[] keys = wide(forest, randomValues(random, rows * slots), slots);
-      int lanes = forest.lanes();
-      int[] sliced = new int[rows * trees.size()];
-      forest.leaves(keys, lanes, rows, sliced, new Scratch());
-      int[] one = new int[trees.size()];
-      for (int r = 0; r < rows; r++) {
-        forest.leaves(keys, r * lanes, one, 0);
-        for (int t = 0; t < trees.size(); t++) {
-          assertThat(sliced[r * trees.size() + t]).as("%s, %d rows, row %d, tree %d", what, rows, r, t)
-              .isEqualTo(one[t]);
-        }
-      }
+      slicedAsOneRow(forest, keys, rows, what);
       checkSums(forest, leafValues, keys, rows, 0.25f);
     }
   }
@@ -195,7 +176,26 @@ class BitSlicesTest {
     return Tree.checked("exact", left, right, slot, threshold, leaf);
   }
 
-  /** {@link Forest#sum(long[], int, int, float[], float[])} against the one-row sum, bit for bit. */
+  /**
+   * The leaf numbers of a block of {@code rows} prepared rows walked all at once, checked against each row's
+   * own descent; returns the one-row leaf numbers, row after row.
+   */
+  private static int[] slicedAsOneRow(Forest forest, long[] keys, int rows, String what) {
+    int trees = forest.trees();
+    int lanes = forest.lanes();
+    int[] sliced = new int[rows * trees];
+    forest.leaves(keys, lanes, rows, sliced, new Scratch());
+    int[] one = new int[rows * trees];
+    for (int r = 0; r < rows; r++) {
+      forest.leaves(keys, r * lanes, one, r * trees);
+    }
+    for (int i = 0; i < one.length; i++) {
+      assertThat(sliced[i]).as("%s, %d rows, row %d, tree %d", what, rows, i / trees, i % trees).isEqualTo(one[i]);
+    }
+    return one;
+  }
+
+  /** {@link Forest#sum(long[], int, int, float[], float[], Scratch)} against the one-row sum, bit for bit. */
   private static void checkSums(Forest forest, float[] leafValues, long[] keys, int rows, float base) {
     int lanes = forest.lanes();
     float[] sums = new float[(rows + 7) / 8 * 8];

@@ -39,7 +39,7 @@ class ForestStepTest {
     for (int threshold : keys) {
       for (int lane : lanes) {
         long split = Forest.split(threshold, lane);
-        assertThat(Forest.slot(split)).isEqualTo(lane);
+        assertThat(Forest.lane(split)).isEqualTo(lane);
         assertThat(Forest.keyOf(split)).isEqualTo(threshold);
         for (int key : keys) {
           // a lane's keys are clamped to [lowest threshold - 1, highest]: within MAX_SPAN + 1 of each other

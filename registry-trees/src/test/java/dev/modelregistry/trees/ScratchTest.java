@@ -23,7 +23,7 @@ class ScratchTest {
   @Test
   void aPlatformThreadKeepsItsOwnScratch() {
     Scratch first = Scratch.acquire(false);
-    Scratch.release(first, false);
+    first.release();
     assertThat(Scratch.acquire(false)).isSameAs(first);
     assertThat(Scratch.isVirtual(Thread.currentThread())).isFalse();
   }
@@ -33,15 +33,15 @@ class ScratchTest {
     Scratch a = Scratch.acquire(true);
     Scratch b = Scratch.acquire(true);
     assertThat(b).isNotSameAs(a);
-    Scratch.release(a, true);
-    Scratch.release(b, true);
+    a.release();
+    b.release();
     long created = Scratch.created();
     Scratch c = Scratch.acquire(true);
     Scratch d = Scratch.acquire(true);
     assertThat(List.of(c, d)).containsExactlyInAnyOrder(a, b);
     assertThat(Scratch.created()).isEqualTo(created);
-    Scratch.release(c, true);
-    Scratch.release(d, true);
+    c.release();
+    d.release();
   }
 
   /** Eight threads take and give back pooled scratch 20,000 times each: no scratch is ever held by two. */
@@ -65,7 +65,7 @@ class ScratchTest {
             }
             scratch.ints(16)[0] = i;
             held.decrementAndGet();
-            Scratch.release(scratch, true);
+            scratch.release();
           }
           return null;
         }));
