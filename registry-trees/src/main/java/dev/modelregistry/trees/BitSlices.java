@@ -30,11 +30,13 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Leaf indices.</b> The bit planes are turned into one index per row, a byte, eight rows at a
  *       time, with a table that spreads a byte's bits into the bytes of a long.
  *   <li><b>Sums.</b> For a model with one output ({@link #sum}), eight rows at a time add their leaves
- *       tree after tree: eight chains of float additions in flight, each row's in tree order.
+ *       tree after tree: eight chains of float additions in flight, each row's in tree order. Each tree's
+ *       leaf values are an array of their own ({@link Forest#byTree}).
  * </ol>
  *
- * <p>A <em>slot</em> here is one of the forest's {@linkplain Forest#lanes() lanes}: the values of a prepared
- * row, one per lane, each clamped to its thresholds' range, which changes no comparison.
+ * <p>A <em>slot</em> here is one of the forest's {@linkplain Forest#lanes() lanes}. A block's rows come
+ * prepared lane by lane ({@link Slots.Widener#columns}: 64 keys a lane, read in order by the searches), each
+ * key clamped to its lane's range, which changes no comparison and keeps the searches' buckets in bounds.
  *
  * <p>Trees are walked in chunks of at most {@value #CHUNK} trees and {@value #CHUNK_SPLITS} splits, so the
  * walk's part of the work arrays is bounded (about 64 KB) whatever the forest; the condition
@@ -45,6 +47,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class BitSlices {
 
+  /** The most rows walked at once: a bit of a long each. */
+  static final int ROWS = 64;
   /** The deepest forest walked this way: a leaf index must fit in a byte. */
   static final int MAX_DEPTH = 8;
 
@@ -62,7 +66,7 @@ final class BitSlices {
   }
 
   /** The ints of {@link #slotSearch} a slot. */
-  private static final int SEARCH = 7;
+  private static final int SEARCH = 6;
   /**
    * The most buckets a slot's thresholds are put in, and per threshold. (JMH, 100 trees of depth 6, about
    * 110 thresholds a slot, 256 rows: up to 1,024 buckets, which leave at most three thresholds in one and
@@ -93,8 +97,8 @@ final class BitSlices {
   private final int depth;
   /**
    * Per slot, {@value #SEARCH} ints that say how to search its thresholds (see {@link Slot}): the first step
-   * (0 for a slot no split reads), its first condition less one, its last condition, its lowest threshold,
-   * the shift that makes a key's distance from it a bucket, where its buckets start, and its last bucket.
+   * (0 for a slot no split reads), its first condition less one, its last condition, the lowest key of its
+   * range, the shift that makes a key's distance from it a bucket, and where its buckets start.
    */
   private final int[] slotSearch;
   /** By condition, its threshold key; a slot's padding thresholds are {@link Integer#MAX_VALUE}. */
@@ -137,9 +141,11 @@ final class BitSlices {
 
   /**
    * The slices of a perfect forest's {@code packed} splits ({@link Forest#split}: threshold key and lane),
-   * level by level from index {@code trees}, or null when it is deeper than {@value #MAX_DEPTH} levels or has none.
+   * level by level from index {@code trees}, or null when it is deeper than {@value #MAX_DEPTH} levels or has
+   * none. Lane {@code l}'s keys are clamped to {@code [laneLow[l], laneHigh[l]]}, which holds its thresholds
+   * above the low end.
    */
-  static @Nullable BitSlices of(long[] packed, int trees, int depth) {
+  static @Nullable BitSlices of(long[] packed, int trees, int depth, int[] laneLow, int[] laneHigh) {
     if (depth > MAX_DEPTH || depth == 0) {
       return null;
     }
@@ -168,7 +174,7 @@ final class BitSlices {
     for (int s = 0; s < slots; s++) {
       if (keys[s] != null) {
         keys[s] = Arrays.stream(keys[s], 0, count[s]).sorted().distinct().toArray();
-        searches[s] = Slot.of(keys[s], next, bucketCount);
+        searches[s] = Slot.of(keys[s], laneLow[s], laneHigh[s], next, bucketCount);
         next = searches[s].end + 1;
         bucketCount += searches[s].buckets.length;
       }
@@ -185,10 +191,9 @@ final class BitSlices {
         slotSearch[s * SEARCH] = at.step;
         slotSearch[s * SEARCH + 1] = at.start;
         slotSearch[s * SEARCH + 2] = at.end;
-        slotSearch[s * SEARCH + 3] = keys[s][0];
+        slotSearch[s * SEARCH + 3] = laneLow[s];
         slotSearch[s * SEARCH + 4] = at.shift;
         slotSearch[s * SEARCH + 5] = at.bucketStart;
-        slotSearch[s * SEARCH + 6] = at.buckets.length - 1;
       }
     }
     int[] slotStart = new int[slots];
@@ -263,30 +268,31 @@ final class BitSlices {
   }
 
   /**
-   * The leaf numbers of every tree for {@code count} rows (1 to 64) prepared as {@link Forest#wide} keys,
-   * row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code out[r * trees ..]}.
+   * The leaf numbers of every tree for {@code count} rows (1 to 64) prepared as {@linkplain
+   * Slots.Widener#columns columns} (lane {@code l}'s key of row {@code r} at {@code columns[l * 64 + r]}),
+   * row {@code r}'s leaves into {@code out[r * trees ..]}.
    */
-  void leaves(long[] rows, int stride, int count, int[] out, Scratch scratch) {
-    walk(rows, stride, count, out, null, null, scratch);
+  void leaves(int[] columns, int count, int[] out, Scratch scratch) {
+    walk(columns, count, out, null, null, scratch);
   }
 
   /**
-   * Adds to {@code sums[r]}, for each of {@code count} rows (1 to 64) prepared as {@link Forest#wide} keys,
-   * row {@code r} at {@code rows[r * stride ..]}, the value ({@code values} by leaf number) of the leaf each
+   * Adds to {@code sums[r]}, for each of {@code count} rows (1 to 64) prepared as {@linkplain
+   * Slots.Widener#columns columns}, the value ({@code values} by leaf number) of the leaf each
    * tree sends it to, in tree order and in float: what {@link Forest#sum} gives row by row. {@code sums}
    * has room for {@code count} rounded up to a multiple of 8.
    */
-  void sum(long[] rows, int stride, int count, float[] values, float[] sums, Scratch scratch) {
-    walk(rows, stride, count, null, values, sums, scratch);
+  void sum(int[] columns, int count, float[][] values, float[] sums, Scratch scratch) {
+    walk(columns, count, null, values, sums, scratch);
   }
 
   /**
    * Walks the block's rows through the forest a chunk of trees at a time, and either writes their leaf
    * numbers into {@code out} or adds their leaves' {@code values} to {@code sums}.
    */
-  private void walk(long[] rows, int stride, int count, int @Nullable [] out, float @Nullable [] values,
+  private void walk(int[] columns, int count, int @Nullable [] out, float @Nullable [][] values,
       float @Nullable [] sums, Scratch scratch) {
-    long[] work = conditionMasks(rows, stride, count, scratch.work(MASKS + conditions));
+    long[] work = conditionMasks(columns, count, scratch.work(MASKS + conditions));
     byte[] bytes = scratch.bytes(BYTES);
     for (int c = 0; c + 1 < chunks.length; c++) {
       int c0 = chunks[c];
@@ -318,8 +324,7 @@ final class BitSlices {
    * Adds the leaves of a walked chunk's trees to the rows' sums, eight rows at a time through every tree of
    * the chunk: eight chains of float additions in flight, each in tree order.
    */
-  private void sum(byte[] bytes, int count, int c0, int c1, float[] values, float[] sums) {
-    int depth = this.depth;
+  private void sum(byte[] bytes, int count, int c0, int c1, float[][] values, float[] sums) {
     for (int r0 = 0; r0 < count; r0 += 8) {
       float s0 = sums[r0];
       float s1 = sums[r0 + 1];
@@ -330,18 +335,18 @@ final class BitSlices {
       float s6 = sums[r0 + 6];
       float s7 = sums[r0 + 7];
       for (int t = c0, at = INDICES + r0; t < c1; t++, at += 64) {
-        // leaf0 | index, not +: the same number (leaf0 is a multiple of 2^depth), but with + the compiled
-        // code worked the index out twice, in 32 bits for the bounds check and in 64 for the address:
-        // seven instructions a leaf instead of four (256 rows: 59.0 against 56.1 µs a call)
-        int leaf0 = t << depth;
-        s0 += values[leaf0 | (bytes[at] & 0xff)];
-        s1 += values[leaf0 | (bytes[at + 1] & 0xff)];
-        s2 += values[leaf0 | (bytes[at + 2] & 0xff)];
-        s3 += values[leaf0 | (bytes[at + 3] & 0xff)];
-        s4 += values[leaf0 | (bytes[at + 4] & 0xff)];
-        s5 += values[leaf0 | (bytes[at + 5] & 0xff)];
-        s6 += values[leaf0 | (bytes[at + 6] & 0xff)];
-        s7 += values[leaf0 | (bytes[at + 7] & 0xff)];
+        // the tree's own values, a power of two of them, indexed by the leaf index masked with their number
+        // less one: the compiled code then checks the bounds once a tree, not once a leaf (256 rows: 51.3
+        // against 53.2 µs a call, alternated)
+        float[] v = values[t];
+        s0 += v[bytes[at] & (v.length - 1)];
+        s1 += v[bytes[at + 1] & (v.length - 1)];
+        s2 += v[bytes[at + 2] & (v.length - 1)];
+        s3 += v[bytes[at + 3] & (v.length - 1)];
+        s4 += v[bytes[at + 4] & (v.length - 1)];
+        s5 += v[bytes[at + 5] & (v.length - 1)];
+        s6 += v[bytes[at + 6] & (v.length - 1)];
+        s7 += v[bytes[at + 7] & (v.length - 1)];
       }
       sums[r0] = s0;
       sums[r0 + 1] = s1;
@@ -436,7 +441,7 @@ final class BitSlices {
    * The work array {@code masks}, its condition masks filled from {@code MASKS}: bit {@code r} of condition
    * {@code c} set when row {@code r} meets it.
    */
-  private long[] conditionMasks(long[] rows, int stride, int count, long[] masks) {
+  private long[] conditionMasks(int[] columns, int count, long[] masks) {
     // indices below are of conditions, from MASKS
     Arrays.fill(masks, MASKS, MASKS + conditions, 0L);
     int[] threshold = this.threshold;
@@ -449,30 +454,29 @@ final class BitSlices {
       }
       int start = search[s * SEARCH + 1];
       int end = search[s * SEARCH + 2];
-      long lowest = search[s * SEARCH + 3];
+      int low = search[s * SEARCH + 3];
       int shift = search[s * SEARCH + 4];
       int first = search[s * SEARCH + 5];
-      long last = search[s * SEARCH + 6];
       int r = 0;
       for (; r + 8 <= count; r += 8) {
         // eight rows' searches at once: each step waits on the previous one's load
-        int at = r * stride + s;
-        int key0 = Forest.keyOf(rows[at]);
-        int key1 = Forest.keyOf(rows[at + 1 * stride]);
-        int key2 = Forest.keyOf(rows[at + 2 * stride]);
-        int key3 = Forest.keyOf(rows[at + 3 * stride]);
-        int key4 = Forest.keyOf(rows[at + 4 * stride]);
-        int key5 = Forest.keyOf(rows[at + 5 * stride]);
-        int key6 = Forest.keyOf(rows[at + 6 * stride]);
-        int key7 = Forest.keyOf(rows[at + 7 * stride]);
-        int at0 = buckets[first + (int) Math.min(Math.max((key0 - lowest) >> shift, 0), last)];
-        int at1 = buckets[first + (int) Math.min(Math.max((key1 - lowest) >> shift, 0), last)];
-        int at2 = buckets[first + (int) Math.min(Math.max((key2 - lowest) >> shift, 0), last)];
-        int at3 = buckets[first + (int) Math.min(Math.max((key3 - lowest) >> shift, 0), last)];
-        int at4 = buckets[first + (int) Math.min(Math.max((key4 - lowest) >> shift, 0), last)];
-        int at5 = buckets[first + (int) Math.min(Math.max((key5 - lowest) >> shift, 0), last)];
-        int at6 = buckets[first + (int) Math.min(Math.max((key6 - lowest) >> shift, 0), last)];
-        int at7 = buckets[first + (int) Math.min(Math.max((key7 - lowest) >> shift, 0), last)];
+        int at = s * ROWS + r;
+        int key0 = columns[at];
+        int key1 = columns[at + 1];
+        int key2 = columns[at + 2];
+        int key3 = columns[at + 3];
+        int key4 = columns[at + 4];
+        int key5 = columns[at + 5];
+        int key6 = columns[at + 6];
+        int key7 = columns[at + 7];
+        int at0 = buckets[first + ((key0 - low) >>> shift)];
+        int at1 = buckets[first + ((key1 - low) >>> shift)];
+        int at2 = buckets[first + ((key2 - low) >>> shift)];
+        int at3 = buckets[first + ((key3 - low) >>> shift)];
+        int at4 = buckets[first + ((key4 - low) >>> shift)];
+        int at5 = buckets[first + ((key5 - low) >>> shift)];
+        int at6 = buckets[first + ((key6 - low) >>> shift)];
+        int at7 = buckets[first + ((key7 - low) >>> shift)];
         for (int step = step0; step > 0; step >>= 1) {
           at0 += threshold[at0 + step] <= key0 ? step : 0;
           at1 += threshold[at1 + step] <= key1 ? step : 0;
@@ -493,9 +497,9 @@ final class BitSlices {
         masks[MASKS + at7] |= 1L << (r + 7);
       }
       for (; r < count; r++) {
-        int key = Forest.keyOf(rows[r * stride + s]);
+        int key = columns[s * ROWS + r];
         // how many of the slot's thresholds the key reaches, without a branch on the data
-        int at = buckets[first + (int) Math.min(Math.max((key - lowest) >> shift, 0), last)];
+        int at = buckets[first + ((key - low) >>> shift)];
         for (int step = step0; step > 0; step >>= 1) {
           at += threshold[at + step] <= key ? step : 0;
         }
@@ -513,13 +517,12 @@ final class BitSlices {
   }
 
   /**
-   * How a slot's sorted thresholds are searched: they are put in up to {@value #MAX_BUCKETS} buckets (and
-   * {@value #BUCKETS_PER_THRESHOLD} a threshold) of
-   * equal width in key space ({@code (key - lowest) >> shift}), and a key's rank is its bucket's first rank
-   * plus a branch-free search of the few positions after it, {@code log2(step) + 1} steps: enough for the
-   * fullest bucket, and never past the slot, whose thresholds are followed by as many padding thresholds
-   * above every key. A key below the lowest threshold falls in the first bucket, one above the highest in
-   * the last, and the search finds its rank there just the same.
+   * How a slot's sorted thresholds are searched: its range of keys ({@code [low, high]}, which every key of
+   * the slot is clamped to) is cut into up to {@value #MAX_BUCKETS} buckets (and {@value
+   * #BUCKETS_PER_THRESHOLD} a threshold) of equal width ({@code (key - low) >>> shift}), and a key's rank is
+   * its bucket's first rank plus a branch-free search of the few positions after it, {@code log2(step) + 1}
+   * steps: enough for the fullest bucket, and never past the slot, whose thresholds are followed by as many
+   * padding thresholds above every key. As the keys are clamped, the bucket needs no bounds of its own.
    */
   private static final class Slot {
     final int start;
@@ -538,24 +541,30 @@ final class BitSlices {
       this.buckets = buckets;
     }
 
-    /** The search of {@code sorted} distinct threshold keys whose first condition less one is {@code start}. */
-    static Slot of(int[] sorted, int start, int bucketStart) {
-      long range = (long) sorted[sorted.length - 1] - sorted[0];
+    /**
+     * The search of {@code sorted} distinct threshold keys, within {@code [low, high]}, whose first condition
+     * less one is {@code start}.
+     */
+    static Slot of(int[] sorted, int low, int high, int start, int bucketStart) {
+      if (sorted[0] <= low || sorted[sorted.length - 1] > high || (long) high - low > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("the thresholds are not within (" + low + ", " + high + "]");
+      }
+      long range = (long) high - low;
       int shift = 0;
       int most = Math.min(MAX_BUCKETS, BUCKETS_PER_THRESHOLD * sorted.length);
       while (range >> shift >= most) {
         shift++;
       }
-      int fullest = fullest(sorted, shift);
+      int fullest = fullest(sorted, low, shift);
       // fewer, wider buckets while the search takes no more steps: a smaller table to keep in cache
-      while (range >> shift > 0 && steps(fullest(sorted, shift + 1)) == steps(fullest)) {
+      while (range >> shift > 0 && steps(fullest(sorted, low, shift + 1)) == steps(fullest)) {
         shift++;
-        fullest = fullest(sorted, shift);
+        fullest = fullest(sorted, low, shift);
       }
       int[] buckets = new int[(int) (range >> shift) + 1];
       int rank = 0;
       for (int b = 0; b < buckets.length; b++) {
-        while (rank < sorted.length && ((long) sorted[rank] - sorted[0]) >> shift < b) {
+        while (rank < sorted.length && ((long) sorted[rank] - low) >> shift < b) {
           rank++;
         }
         buckets[b] = start + rank;
@@ -566,10 +575,10 @@ final class BitSlices {
     }
 
     /** The most thresholds in one bucket. */
-    private static int fullest(int[] sorted, int shift) {
+    private static int fullest(int[] sorted, int low, int shift) {
       int fullest = 0;
       for (int i = 0, run = 0; i < sorted.length; i++) {
-        boolean same = i > 0 && ((long) sorted[i] - sorted[0]) >> shift == ((long) sorted[i - 1] - sorted[0]) >> shift;
+        boolean same = i > 0 && ((long) sorted[i] - low) >> shift == ((long) sorted[i - 1] - low) >> shift;
         run = same ? run + 1 : 1;
         fullest = Math.max(fullest, run);
       }

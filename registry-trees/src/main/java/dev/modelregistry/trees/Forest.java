@@ -94,7 +94,7 @@ final class Forest {
     this.laneHigh = lanes[2];
     this.roots = roots;
     this.leafOrigin = leafOrigin;
-    this.slices = perfect ? BitSlices.of(packed, trees, depth) : null;
+    this.slices = perfect ? BitSlices.of(packed, trees, depth, laneLow, laneHigh) : null;
   }
 
   /** Lays out {@code trees}, perfect when the depth and the padding allow it, else as nodes. */
@@ -431,26 +431,38 @@ final class Forest {
 
   /**
    * The perfect layout, when {@link #sliced()}: the leaf numbers of every tree for {@code count} rows (1 to
-   * 64) prepared as {@link #wide} keys, row {@code r} at {@code rows[r * stride ..]}, its leaves into {@code
-   * out[r * trees ..]}, all rows at once through the {@link BitSlices}.
+   * 64) prepared as {@linkplain Slots.Widener#columns columns}, row {@code r}'s leaves into {@code out[r *
+   * trees ..]}, all rows at once through the {@link BitSlices}.
    *
    * @throws IllegalStateException if the forest is not sliced
    */
-  void leaves(long[] rows, int stride, int count, int[] out, Scratch scratch) {
-    slices().leaves(rows, stride, count, out, scratch);
+  void leaves(int[] columns, int count, int[] out, Scratch scratch) {
+    slices().leaves(columns, count, out, scratch);
   }
 
   /**
    * The perfect layout, when {@link #sliced()}: adds to {@code sums[r]} the values ({@code values} by leaf
    * number) of the leaves every tree sends row {@code r} of {@code count} (1 to 64) to, in tree order and
-   * in float, rows prepared as {@link #wide} keys at {@code rows[r * stride ..]}, all rows at once through
-   * the {@link BitSlices}: what {@link #sum} gives row by row. {@code sums} has room for {@code count}
+   * in float, rows prepared as {@linkplain Slots.Widener#columns columns}, all rows at once through the
+   * {@link BitSlices}: what {@link #sum} gives row by row. {@code sums} has room for {@code count}
    * rounded up to a multiple of 8.
    *
    * @throws IllegalStateException if the forest is not sliced
    */
-  void sum(long[] rows, int stride, int count, float[] values, float[] sums, Scratch scratch) {
-    slices().sum(rows, stride, count, values, sums, scratch);
+  void sum(int[] columns, int count, float[][] values, float[] sums, Scratch scratch) {
+    slices().sum(columns, count, values, sums, scratch);
+  }
+
+  /**
+   * The perfect layout only: leaf values by leaf number ({@code values}) split tree by tree, each tree's
+   * {@code 2^depth} values in an array of their own, as the {@link BitSlices} read them.
+   */
+  float[][] byTree(float[] values) {
+    float[][] byTree = new float[trees][];
+    for (int t = 0; t < trees; t++) {
+      byTree[t] = Arrays.copyOfRange(values, t << depth, (t + 1) << depth);
+    }
+    return byTree;
   }
 
   private BitSlices slices() {

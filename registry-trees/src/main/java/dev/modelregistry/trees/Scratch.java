@@ -30,6 +30,7 @@ final class Scratch {
 
   private int[] ints = new int[256];
   private long[] wide = new long[256];
+  private int[] columns = new int[0];
   private double[] margins = new double[16];
   private final float[] sums = new float[TreePredictor.BLOCK];
   private long[] work = new long[0];
@@ -118,6 +119,14 @@ final class Scratch {
       ints = new int[Math.max(size, ints.length * 2)];
     }
     return ints;
+  }
+
+  /** Ints for a block's keys lane by lane ({@link Slots.Widener#columns}), at least {@code size}. */
+  int[] columns(int size) {
+    if (columns.length < size) {
+      columns = new int[Math.max(size, columns.length * 2)];
+    }
+    return columns;
   }
 
   /** Longs for rows prepared as wide keys, at least {@code size}. */

@@ -141,6 +141,35 @@ final class Slots {
       }
     }
 
+    /**
+     * Fills {@code out[l * TreePredictor.BLOCK + r]} with the clamped key of lane {@code l} for row {@code
+     * rows[start + r]}, for {@code count} rows and every lane but the pass-through one: a block's keys lane by
+     * lane, as the bit-sliced walk reads them (a value equal to {@code missing} counting as missing).
+     */
+    void columns(float[][] rows, int start, int count, float missing, int[] out) {
+      int[] feature = this.feature;
+      boolean nan = nanRulesOnly && missing != missing;
+      for (int l = 0; l < feature.length; l++) {
+        int f = feature[l];
+        int lo = low[l];
+        int hi = high[l];
+        int at = l * TreePredictor.BLOCK;
+        if (nan) {
+          int missingKey = this.missingKey[l];
+          for (int r = 0; r < count; r++) {
+            float x = rows[start + r][f];
+            out[at + r] = Math.min(Math.max(x != x ? missingKey : Forest.key(x), lo), hi);
+          }
+        } else {
+          Missing rule = this.rule[l];
+          for (int r = 0; r < count; r++) {
+            float x = rows[start + r][f];
+            out[at + r] = Math.min(Math.max(Forest.key(rule.apply(x == missing ? Float.NaN : x)), lo), hi);
+          }
+        }
+      }
+    }
+
     /** The number of lanes a row is prepared into. */
     int lanes() {
       return feature.length + 1;

@@ -119,7 +119,7 @@ abstract class TreePredictor implements Predictor {
     if (perfect) {
       int lanes = forest.lanes();
       Slots.Widener widener = widener();
-      long[] keys = scratch.wide(BLOCK * lanes);
+      long[] keys = scratch.wide(lanes);
       boolean sliced = forest.sliced();
       // leaf numbers are kept only where they are summed afterwards: a one-output model sums as it walks,
       // and 64 rows' leaves would grow the scratch for nothing
@@ -137,20 +137,23 @@ abstract class TreePredictor implements Predictor {
           }
           continue;
         }
-        for (int r = 0; r < count; r++) {
-          float[] row = rows[start + r];
-          checkWidth(row);
-          widener.prepare(row, missing, keys, r * lanes);
-        }
-        if (sums) {
-          predictSliced(keys, lanes, count, out, start, scratch);
-          continue;
-        }
         if (block) {
-          forest.leaves(keys, lanes, count, leaves, scratch);
+          for (int r = 0; r < count; r++) {
+            checkWidth(rows[start + r]);
+          }
+          int[] columns = scratch.columns(BLOCK * lanes);
+          widener.columns(rows, start, count, missing, columns);
+          if (sums) {
+            predictSliced(columns, count, out, start, scratch);
+            continue;
+          }
+          forest.leaves(columns, count, leaves, scratch);
         } else {
           for (int r = 0; r < count; r++) {
-            forest.leaves(keys, r * lanes, leaves, r * trees);
+            float[] row = rows[start + r];
+            checkWidth(row);
+            widener.prepare(row, missing, keys, 0);
+            forest.leaves(keys, 0, leaves, r * trees);
           }
         }
         predictBlock(leaves, count, out, start, scratch);
@@ -183,12 +186,11 @@ abstract class TreePredictor implements Predictor {
   }
 
   /**
-   * A block of {@code count} rows ({@value #SLICED_ROWS} to {@value #BLOCK}) prepared as {@link Forest#wide}
-   * keys, row {@code r} at {@code keys[r * stride ..]}, walked all at once through the forest's {@link
-   * BitSlices}, into {@code out[outAt + r]}: in place of {@link #predictBlock} when the subclass passed
-   * {@code sums}.
+   * A block of {@code count} rows ({@value #SLICED_ROWS} to {@value #BLOCK}) prepared as {@linkplain
+   * Slots.Widener#columns columns}, walked all at once through the forest's {@link BitSlices}, into {@code
+   * out[outAt + r]}: in place of {@link #predictBlock} when the subclass passed {@code sums}.
    */
-  void predictSliced(long[] keys, int stride, int count, float[][] out, int outAt, Scratch scratch) {
+  void predictSliced(int[] columns, int count, float[][] out, int outAt, Scratch scratch) {
     throw noWidePath();
   }
 

@@ -1,6 +1,7 @@
 package dev.modelregistry.trees;
 
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An XGBoost {@code gbtree} or {@code dart} model, evaluated as XGBoost's CPU predictor does. Immutable and
@@ -14,6 +15,8 @@ import java.util.Arrays;
 final class XGBoostEnsemble extends TreePredictor {
 
   private final float[] leaves;
+  /** One output group, a sliced forest: the leaves tree by tree, as the bit-sliced walk sums them. */
+  private final float @Nullable [][] treeLeaves;
   private final float[] base;
   private final XGBoostLink link;
 
@@ -21,6 +24,7 @@ final class XGBoostEnsemble extends TreePredictor {
       float[] leaves, float[] base, XGBoostLink link, String description) {
     super(forest, slots, width, missing, groups, treeGroup, description, groups == 1);
     this.leaves = leaves;
+    this.treeLeaves = forest.sliced() && groups == 1 ? forest.byTree(leaves) : null;
     this.base = base;
     this.link = link;
   }
@@ -33,10 +37,14 @@ final class XGBoostEnsemble extends TreePredictor {
 
   /** One output group, a block of rows walked all at once: their sums come out of the walk. */
   @Override
-  void predictSliced(long[] keys, int stride, int count, float[][] out, int outAt, Scratch scratch) {
+  void predictSliced(int[] columns, int count, float[][] out, int outAt, Scratch scratch) {
     float[] sums = scratch.sums();
     Arrays.fill(sums, base[0]);
-    forest.sum(keys, stride, count, leaves, sums, scratch);
+    float[][] treeLeaves = this.treeLeaves;
+    if (treeLeaves == null) {
+      throw new IllegalStateException("the forest is not sliced: " + description);
+    }
+    forest.sum(columns, count, treeLeaves, sums, scratch);
     for (int r = 0; r < count; r++) {
       out[outAt + r] = new float[] {link.apply(sums[r])};
     }
@@ -65,6 +73,7 @@ final class XGBoostEnsemble extends TreePredictor {
 
   @Override
   long leafBytes() {
-    return 4L * leaves.length + 4L * base.length;
+    return 4L * leaves.length + 4L * base.length
+        + (treeLeaves == null ? 0 : 16L * treeLeaves.length + 4L * leaves.length);
   }
 }

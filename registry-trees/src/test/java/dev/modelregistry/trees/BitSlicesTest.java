@@ -19,6 +19,36 @@ class BitSlicesTest {
   private static final float[] VALUES = {Float.NEGATIVE_INFINITY, -2.5f, -1f, -0f, 0f, 0.25f, 0.5f, 1f, 3f,
       Float.MAX_VALUE, Float.POSITIVE_INFINITY};
 
+  /**
+   * A block is prepared lane by lane from the rows ({@link Slots.Widener#columns}), a value equal to a custom
+   * missing value read as missing: the same predictions as NaN where it stands, and as each row alone.
+   */
+  @Test
+  void aCustomMissingValueIsMissingInASlicedBlock() throws Exception {
+    byte[] model = Reference.resource("xgboost1-binary-logistic.json");
+    TreePredictor withNan = (TreePredictor) TreeEnsembles.xgboost("model.json", model, Float.NaN);
+    TreePredictor withCustom = (TreePredictor) TreeEnsembles.xgboost("model.json", model, -999f);
+    assertThat(withCustom.forest.sliced()).isTrue();
+    float[][] rows = Rows.generate(100, withNan.inputWidth().getAsInt(), 17);
+    float[][] custom = new float[rows.length][];
+    int missing = 0;
+    for (int r = 0; r < rows.length; r++) {
+      custom[r] = rows[r].clone();
+      for (int j = 0; j < custom[r].length; j++) {
+        if (Float.isNaN(custom[r][j])) {
+          custom[r][j] = -999f;
+          missing++;
+        }
+      }
+    }
+    assertThat(missing).isGreaterThan(50);
+    float[][] expected = withNan.predict(rows);
+    assertThat(withCustom.predict(custom)).isDeepEqualTo(expected);
+    for (int r = 0; r < rows.length; r++) {
+      assertThat(withCustom.predict(custom[r])).as("row %d", r).isEqualTo(expected[r]);
+    }
+  }
+
   @Test
   void everyRowOfABlockReachesTheLeavesItsOwnDescentReaches() {
     Random random = new Random(42);
@@ -184,7 +214,7 @@ class BitSlicesTest {
     int trees = forest.trees();
     int lanes = forest.lanes();
     int[] sliced = new int[rows * trees];
-    forest.leaves(keys, lanes, rows, sliced, new Scratch());
+    forest.leaves(columns(forest, keys, rows), rows, sliced, new Scratch());
     int[] one = new int[rows * trees];
     for (int r = 0; r < rows; r++) {
       forest.leaves(keys, r * lanes, one, r * trees);
@@ -195,17 +225,32 @@ class BitSlicesTest {
     return one;
   }
 
-  /** {@link Forest#sum(long[], int, int, float[], float[], Scratch)} against the one-row sum, bit for bit. */
+  /** {@link Forest#sum(int[], int, float[][], float[], Scratch)} against the one-row sum, bit for bit. */
   private static void checkSums(Forest forest, float[] leafValues, long[] keys, int rows, float base) {
     int lanes = forest.lanes();
     float[] sums = new float[(rows + 7) / 8 * 8];
     Arrays.fill(sums, base);
-    forest.sum(keys, lanes, rows, leafValues, sums, new Scratch());
+    forest.sum(columns(forest, keys, rows), rows, forest.byTree(leafValues), sums, new Scratch());
     for (int r = 0; r < rows; r++) {
       float one = forest.sum(Arrays.copyOfRange(keys, r * lanes, (r + 1) * lanes), leafValues, base);
       assertThat(Float.floatToRawIntBits(sums[r])).as("%d rows, row %d: %s and %s", rows, r, sums[r], one)
           .isEqualTo(Float.floatToRawIntBits(one));
     }
+  }
+
+  /**
+   * Prepared rows ({@code rows} of them, {@link Forest#lanes()} wide keys a row) lane by lane, as {@link
+   * Slots.Widener#columns} prepares a block.
+   */
+  private static int[] columns(Forest forest, long[] keys, int rows) {
+    int lanes = forest.lanes();
+    int[] columns = new int[(lanes - 1) * TreePredictor.BLOCK];
+    for (int l = 0; l < lanes - 1; l++) {
+      for (int r = 0; r < rows; r++) {
+        columns[l * TreePredictor.BLOCK + r] = Forest.keyOf(keys[r * lanes + l]);
+      }
+    }
+    return columns;
   }
 
   /** Leaf values of every magnitude and sign, -0 among them, so that the order of additions shows. */
