@@ -441,8 +441,9 @@ final class Forest {
   }
 
   /**
-   * The perfect layout, when {@link #sliced()}: adds to {@code sums[r]} the values ({@code values} by leaf
-   * number) of the leaves every tree sends row {@code r} of {@code count} (1 to 64) to, in tree order and
+   * The perfect layout, when {@link #sliced()}: adds to {@code sums[r]} the values ({@code values[t]} holding
+   * tree {@code t}'s: see {@link #byTree}) of the leaves every tree sends row {@code r} of {@code count} (1 to
+   * 64) to, in tree order and
    * in float, rows prepared as {@linkplain Slots.Widener#columns columns}, all rows at once through the
    * {@link BitSlices}: what {@link #sum} gives row by row. {@code sums} has room for {@code count}
    * rounded up to a multiple of 8.
