@@ -17,6 +17,8 @@ MODELS = {
     "regression": ("regression", {"zero_as_missing": True}),
     "multiclass": ("multiclass", {"num_class": 3}),
     "poisson": ("poisson", {"use_missing": False}),
+    # trees at most 6 levels deep, so that batches are walked bit-sliced (the others are deeper)
+    "binary-shallow": ("binary", {"max_depth": 6, "zero_as_missing": True}),
 }
 
 x_train = rows.generate(3000, FEATURES, 7)

@@ -74,6 +74,6 @@ final class XGBoostEnsemble extends TreePredictor {
   @Override
   long leafBytes() {
     return 4L * leaves.length + 4L * base.length
-        + (treeLeaves == null ? 0 : 16L * treeLeaves.length + 4L * leaves.length);
+        + (treeLeaves == null ? 0 : 16L + 20L * treeLeaves.length + 4L * leaves.length);
   }
 }

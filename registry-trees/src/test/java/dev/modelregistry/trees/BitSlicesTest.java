@@ -20,6 +20,55 @@ class BitSlicesTest {
       Float.MAX_VALUE, Float.POSITIVE_INFINITY};
 
   /**
+   * A block prepared lane by lane ({@link Slots.Widener#columns}) holds, for every lane, the clamped key
+   * each of its rows prepared alone holds: for all seven missing-value rules (two features read with each),
+   * custom missing values, and values at every edge (NaN payloads, ±0, ±∞, subnormals, LightGBM's zero band).
+   */
+  @Test
+  void aBlockPreparedLaneByLaneHoldsTheKeysOfItsRowsPreparedAlone() {
+    // every rule, and XGBoost's two alone (the short path taken when the missing value is NaN)
+    checkColumns(Missing.values());
+    checkColumns(Missing.NAN_LEFT, Missing.NAN_RIGHT);
+  }
+
+  private static void checkColumns(Missing... rules) {
+    Random random = new Random(7);
+    Slots reading = new Slots();
+    for (Missing rule : rules) {
+      reading.slot(0, rule);
+      reading.slot(1, rule);
+    }
+    reading.freeze();
+    int slots = 2 * rules.length;
+    float[] edges = {Float.NaN, Float.intBitsToFloat(0xffc00001), -0f, 0f, 1e-36f, -1e-36f, Float.MIN_VALUE,
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -999f, 2.5f, -2.5f};
+    for (int round = 0; round < 20; round++) {
+      Forest forest = Forest.of(randomTrees(random, 1 + random.nextInt(6), slots, 1 + random.nextInt(30)), true);
+      Slots.Widener widener = forest.widener(reading);
+      int lanes = forest.lanes();
+      for (float missing : new float[] {Float.NaN, -999f, 0f, 1e-36f}) {
+        int count = 1 + random.nextInt(TreePredictor.BLOCK);
+        float[][] rows = new float[count][2];
+        for (float[] row : rows) {
+          for (int j = 0; j < 2; j++) {
+            row[j] = random.nextBoolean() ? edges[random.nextInt(edges.length)] : (float) random.nextGaussian() * 3;
+          }
+        }
+        int[] columns = new int[lanes * TreePredictor.BLOCK];
+        widener.columns(rows, 0, count, missing, columns);
+        long[] wide = new long[lanes];
+        for (int r = 0; r < count; r++) {
+          widener.prepare(rows[r], missing, wide, 0);
+          for (int l = 0; l < lanes - 1; l++) {
+            assertThat(columns[l * TreePredictor.BLOCK + r]).as("rules %s, round %d, missing %s, row %s, lane %d",
+                Arrays.toString(rules), round, missing, Arrays.toString(rows[r]), l).isEqualTo(Forest.keyOf(wide[l]));
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * A block is prepared lane by lane from the rows ({@link Slots.Widener#columns}), a value equal to a custom
    * missing value read as missing: the same predictions as NaN where it stands, and as each row alone.
    */
