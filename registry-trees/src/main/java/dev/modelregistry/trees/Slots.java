@@ -125,19 +125,12 @@ final class Slots {
       if (nanRulesOnly && missing != missing) {
         int[] missingKey = this.missingKey;
         for (int l = 0; l < feature.length; l++) {
-          float x = row[feature[l]];
-          int key = x != x ? missingKey[l] : Forest.key(x);
-          out[offset + l] = Forest.wide(Math.min(Math.max(key, low[l]), high[l]));
+          out[offset + l] = Forest.wide(nanKey(row[feature[l]], missingKey[l], low[l], high[l]));
         }
         return;
       }
       for (int l = 0; l < feature.length; l++) {
-        float x = row[feature[l]];
-        if (x == missing) {
-          x = Float.NaN;
-        }
-        int key = Forest.key(rule[l].apply(x));
-        out[offset + l] = Forest.wide(Math.min(Math.max(key, low[l]), high[l]));
+        out[offset + l] = Forest.wide(ruleKey(row[feature[l]], missing, rule[l], low[l], high[l]));
       }
     }
 
@@ -157,22 +150,25 @@ final class Slots {
         if (nan) {
           int missingKey = this.missingKey[l];
           for (int r = 0; r < count; r++) {
-            float x = rows[start + r][f];
-            out[at + r] = Math.min(Math.max(x != x ? missingKey : Forest.key(x), lo), hi);
+            out[at + r] = nanKey(rows[start + r][f], missingKey, lo, hi);
           }
         } else {
           Missing rule = this.rule[l];
           for (int r = 0; r < count; r++) {
-            float x = rows[start + r][f];
-            out[at + r] = Math.min(Math.max(Forest.key(rule.apply(x == missing ? Float.NaN : x)), lo), hi);
+            out[at + r] = ruleKey(rows[start + r][f], missing, rule, lo, hi);
           }
         }
       }
     }
 
-    /** The number of lanes a row is prepared into. */
-    int lanes() {
-      return feature.length + 1;
+    /** A lane's key of {@code x} when every rule is XGBoost's and NaN is the missing value, clamped. */
+    private static int nanKey(float x, int missingKey, int low, int high) {
+      return Math.min(Math.max(x != x ? missingKey : Forest.key(x), low), high);
+    }
+
+    /** A lane's key of {@code x} under its {@code rule}, a value equal to {@code missing} missing, clamped. */
+    private static int ruleKey(float x, float missing, Missing rule, int low, int high) {
+      return Math.min(Math.max(Forest.key(rule.apply(x == missing ? Float.NaN : x)), low), high);
     }
 
     long memoryBytes() {
