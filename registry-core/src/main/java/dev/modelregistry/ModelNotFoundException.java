@@ -45,6 +45,18 @@ public final class ModelNotFoundException extends RegistryException {
         List.of());
   }
 
+  /**
+   * {@code model} was evicted, and each of the {@code times} it was loaded again for one call it was evicted
+   * again before the call could use it: the model bound is too tight for the models in use.
+   */
+  public static ModelNotFoundException evictedOnLoad(String model, int times) {
+    return new ModelNotFoundException(
+        "model " + model + " was evicted again each of the " + times + " times it was loaded for this call; the"
+            + " bound on loaded models (maximumModels, maximumWeight) is too tight for the models in use",
+        model,
+        List.of());
+  }
+
   /** {@code model} is declared but no version of it has been loaded yet. */
   public static ModelNotFoundException notLoaded(String model, String lastFailure) {
     return new ModelNotFoundException(
