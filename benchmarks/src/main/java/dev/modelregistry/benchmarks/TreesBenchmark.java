@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One XGBoost model (binary:logistic, 100 trees of depth 6, 12 features) evaluated by each implementation,
- * one row and a batch of 256 rows per call: the pure-Java evaluator in its two layouts, QuickScorer's
+ * one row and a batch of 256 rows per call: the pure-Java evaluator as it lays the model out by default
+ * ({@code trees}: single rows through leaf masks, batches bit-sliced), with single rows descending its
+ * perfect layout ({@code treesPerfect}) and in its node layout, QuickScorer's
  * bit vectors, a hand-written flat baseline, h2o's xgboost-predictor, and xgboost4j. Time per call; divide the batch figure by 256 for a row.
  *
  * <p>Single-row calls cycle through {@value #DISTINCT} different rows: one row predicted again and again
@@ -35,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class TreesBenchmark {
 
-  @Param({"trees", "treesNodes", "quickscorer", "flat", "h2o", "xgboost4j"})
+  @Param({"trees", "treesPerfect", "treesNodes", "quickscorer", "flat", "h2o", "xgboost4j"})
   public String impl;
 
   @Param({"1", "256"})
@@ -57,6 +59,8 @@ public class TreesBenchmark {
   public void setUp() {
     predictor = switch (impl) {
       case "trees" -> TreeEnsembles.xgboost("model.ubj", Fixtures.trainXgboost("ubj"), Float.NaN);
+      case "treesPerfect" -> TreeEnsembles.xgboost("model.ubj", Fixtures.trainXgboost("ubj"), Float.NaN,
+          TreeEnsembles.Layout.PERFECT);
       case "treesNodes" -> TreeEnsembles.xgboost("model.ubj", Fixtures.trainXgboost("ubj"), Float.NaN,
           TreeEnsembles.Layout.NODES);
       case "quickscorer" -> QuickScorer.of(Fixtures.trainXgboost("json"));

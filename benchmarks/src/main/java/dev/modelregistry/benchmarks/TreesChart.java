@@ -23,7 +23,8 @@ public final class TreesChart {
 
   private static Map<String, String> labels() {
     Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("trees", "registry-trees (perfect layout)");
+    labels.put("trees", "registry-trees (leaf masks, bit-sliced batches)");
+    labels.put("treesPerfect", "registry-trees, perfect-tree descent");
     labels.put("quickscorer", "QuickScorer bit vectors");
     labels.put("treesNodes", "registry-trees, node layout");
     labels.put("flat", "flat arrays, branch per split");

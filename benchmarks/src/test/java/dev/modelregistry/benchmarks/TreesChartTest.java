@@ -31,7 +31,7 @@ class TreesChartTest {
     Path svg = dir.resolve("trees.svg");
     TreesChart.main(new String[] {svg.toString(), first.toString(), second.toString()});
     String chart = Files.readString(svg);
-    assertThat(chart).startsWith("<svg").contains("registry-trees (perfect layout)", "xgboost4j (JNI)")
+    assertThat(chart).startsWith("<svg").contains("registry-trees (leaf masks, bit-sliced batches)", "xgboost4j (JNI)")
         .contains(">600</text>", ">2,500</text>").doesNotContain(">700</text>", "h2o");
   }
 

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Conditions.</b> Every distinct (slot, threshold) of the forest is a condition, and its mask has
  *       bit {@code r} set when row {@code r}'s value is at least the threshold. Each slot's thresholds are
  *       kept sorted, so a row needs one search per slot (how many thresholds its value reaches, found
- *       without a branch from a bucket of the key's range, eight rows at once: see {@link Slot}), its bit
+ *       without a branch from a bucket of the key's range, eight rows at once: see {@link Conditions}), its bit
  *       goes to that threshold, and a pass from the highest threshold down ORs each mask into the one
  *       below it.
  *   <li><b>Trees.</b> Tree after tree, level by level, each real split divides the mask of rows that
@@ -65,15 +65,6 @@ final class BitSlices {
     }
   }
 
-  /** The ints of {@link #slotSearch} a slot. */
-  private static final int SEARCH = 6;
-  /**
-   * The most buckets a slot's thresholds are put in, and per threshold. (JMH, 100 trees of depth 6, about
-   * 110 thresholds a slot, 256 rows: up to 1,024 buckets, which leave at most three thresholds in one and
-   * so two steps, took 59.1 µs a call where 256 buckets and three steps took 62.6.)
-   */
-  private static final int MAX_BUCKETS = 1024;
-  private static final int BUCKETS_PER_THRESHOLD = 16;
   /**
    * The most splits a chunk of trees holds (one tree has fewer): the work array's first {@code 2 ·
    * CHUNK_SPLITS} entries hold the rows going left and right at each split of the chunk being walked.
@@ -95,16 +86,7 @@ final class BitSlices {
 
   private final int trees;
   private final int depth;
-  /**
-   * Per slot, {@value #SEARCH} ints that say how to search its thresholds (see {@link Slot}): the first step
-   * (0 for a slot no split reads), its first condition less one, its last condition, the lowest key of its
-   * range, the shift that makes a key's distance from it a bucket, and where its buckets start.
-   */
-  private final int[] slotSearch;
-  /** By condition, its threshold key; a slot's padding thresholds are {@link Integer#MAX_VALUE}. */
-  private final int[] threshold;
-  /** Per slot and bucket, where a search starts: the slot's first condition less one, plus the rank. */
-  private final int[] buckets;
+  private final Conditions conditions;
   /** Where each tree's real splits start; one more at the end. */
   private final int[] treeStart;
   /** The first tree of each chunk, and the number of trees. */
@@ -122,89 +104,33 @@ final class BitSlices {
    * with one shift and the index needs no masking.
    */
   private final long[] plane;
-  private final int conditions;
 
-  private BitSlices(int trees, int depth, int[] slotSearch, int[] threshold, int[] buckets, int[] treeStart,
-      int[] chunks, int[] condition, int[] from, long[] plane) {
+  private BitSlices(int trees, int depth, Conditions conditions, int[] treeStart, int[] chunks, int[] condition,
+      int[] from, long[] plane) {
     this.trees = trees;
     this.depth = depth;
-    this.slotSearch = slotSearch;
-    this.threshold = threshold;
-    this.buckets = buckets;
+    this.conditions = conditions;
     this.treeStart = treeStart;
     this.chunks = chunks;
     this.condition = condition;
     this.from = from;
     this.plane = plane;
-    this.conditions = threshold.length;
   }
 
   /**
    * The slices of a perfect forest's {@code packed} splits ({@link Forest#split}: threshold key and lane),
-   * level by level from index {@code trees}, or null when it is deeper than {@value #MAX_DEPTH} levels or has
-   * none. Lane {@code l}'s keys are clamped to {@code [laneLow[l], laneHigh[l]]}, which holds its thresholds
-   * above the low end.
+   * level by level from index {@code trees}, whose thresholds are searched through {@code conditions}; null
+   * when it is deeper than {@value #MAX_DEPTH} levels or has no real split.
    */
-  static @Nullable BitSlices of(long[] packed, int trees, int depth, int[] laneLow, int[] laneHigh) {
-    if (depth > MAX_DEPTH || depth == 0) {
+  static @Nullable BitSlices of(long[] packed, int trees, int depth, @Nullable Conditions conditions) {
+    if (depth > MAX_DEPTH || depth == 0 || conditions == null) {
       return null;
-    }
-    int slots = 0;
-    for (int b = trees; b < packed.length; b++) {
-      if (!passThrough(packed[b])) {
-        slots = Math.max(slots, Forest.lane(packed[b]) + 1);
-      }
-    }
-    int[][] keys = new int[slots][];
-    int[] count = new int[slots];
-    for (int b = trees; b < packed.length; b++) {
-      if (!passThrough(packed[b])) {
-        int slot = Forest.lane(packed[b]);
-        if (keys[slot] == null) {
-          keys[slot] = new int[8];
-        } else if (count[slot] == keys[slot].length) {
-          keys[slot] = Arrays.copyOf(keys[slot], 2 * count[slot]);
-        }
-        keys[slot][count[slot]++] = Forest.keyOf(packed[b]);
-      }
-    }
-    Slot[] searches = new Slot[slots];
-    int next = 1; // condition 0 is never true
-    int bucketCount = 0;
-    for (int s = 0; s < slots; s++) {
-      if (keys[s] != null) {
-        keys[s] = Arrays.stream(keys[s], 0, count[s]).sorted().distinct().toArray();
-        searches[s] = Slot.of(keys[s], laneLow[s], laneHigh[s], next, bucketCount);
-        next = searches[s].end + 1;
-        bucketCount += searches[s].buckets.length;
-      }
-    }
-    int[] threshold = new int[next];
-    int[] buckets = new int[bucketCount];
-    int[] slotSearch = new int[slots * SEARCH];
-    for (int s = 0; s < slots; s++) {
-      Slot at = searches[s];
-      if (at != null) {
-        Arrays.fill(threshold, at.start + 1, at.end + 1, Integer.MAX_VALUE);
-        System.arraycopy(keys[s], 0, threshold, at.start + 1, keys[s].length);
-        System.arraycopy(at.buckets, 0, buckets, at.bucketStart, at.buckets.length);
-        slotSearch[s * SEARCH] = at.step;
-        slotSearch[s * SEARCH + 1] = at.start;
-        slotSearch[s * SEARCH + 2] = at.end;
-        slotSearch[s * SEARCH + 3] = laneLow[s];
-        slotSearch[s * SEARCH + 4] = at.shift;
-        slotSearch[s * SEARCH + 5] = at.bucketStart;
-      }
-    }
-    int[] slotStart = new int[slots];
-    for (int s = 0; s < slots; s++) {
-      slotStart[s] = searches[s] == null ? 0 : searches[s].start;
     }
     // the real splits of each tree, level by level: a pass-through split sends every row left, and only
     // pass-through splits are below it, so its rows' leaf index bits are all 0 and it need not be walked
     int real = 0;
     for (int b = trees; b < packed.length; b++) {
-      real += passThrough(packed[b]) ? 0 : 1;
+      real += Conditions.passThrough(packed[b]) ? 0 : 1;
     }
     int[] treeStart = new int[trees + 1];
     int[] condition = new int[real];
@@ -220,7 +146,7 @@ final class BitSlices {
       int splitsOfTree = 0;
       for (int b = trees + t, width = 1; b < packed.length; b <<= 1, width <<= 1) {
         for (int i = 0; i < width; i++) {
-          splitsOfTree += passThrough(packed[b + i]) ? 0 : 1;
+          splitsOfTree += Conditions.passThrough(packed[b + i]) ? 0 : 1;
         }
       }
       if (t == 0 || t - chunks[chunkCount - 1] == CHUNK || k - chunkSplit + splitsOfTree > CHUNK_SPLITS) {
@@ -234,12 +160,11 @@ final class BitSlices {
         for (int i = 0; i < 1 << level; i++) {
           long split = packed[base + i];
           int parent = level == 0 ? -1 : local[i >> 1];
-          if (passThrough(split) || (level > 0 && parent < 0)) {
+          if (Conditions.passThrough(split) || (level > 0 && parent < 0)) {
             below[i] = -1;
             continue;
           }
-          int slot = Forest.lane(split);
-          condition[k] = MASKS + slotStart[slot] + 1 + Arrays.binarySearch(keys[slot], Forest.keyOf(split));
+          condition[k] = MASKS + conditions.of(split);
           // the rows reaching this split: every row for a root, else its parent's left or right rows
           from[k] = level == 0 ? ALL : 2 * (parent - chunkSplit) + (i & 1);
           // its level's bit plane; the sign bit set when the split before it in the tree is on that level
@@ -254,18 +179,10 @@ final class BitSlices {
     }
     treeStart[trees] = k;
     chunks[chunkCount++] = trees;
-    return new BitSlices(trees, depth, slotSearch, threshold, buckets, treeStart, Arrays.copyOf(chunks, chunkCount),
-        condition, from, plane);
+    return new BitSlices(trees, depth, conditions, treeStart, Arrays.copyOf(chunks, chunkCount), condition, from,
+        plane);
   }
 
-  /**
-   * A split that sends every row left: its threshold is above every key. No real split has this threshold
-   * key, and no row value this key: it is a NaN's, and trees with NaN thresholds are refused when read,
-   * while a row's NaN is replaced by its slot's missing-value rule before it becomes a key.
-   */
-  private static boolean passThrough(long split) {
-    return Forest.keyOf(split) == Integer.MAX_VALUE;
-  }
 
   /**
    * The leaf numbers of every tree for {@code count} rows (1 to 64) prepared as {@linkplain
@@ -292,7 +209,7 @@ final class BitSlices {
    */
   private void walk(int[] columns, int count, int @Nullable [] out, float @Nullable [][] values,
       float @Nullable [] sums, Scratch scratch) {
-    long[] work = conditionMasks(columns, count, scratch.work(MASKS + conditions));
+    long[] work = conditionMasks(columns, count, scratch.work(MASKS + conditions.count()));
     byte[] bytes = scratch.bytes(BYTES);
     for (int c = 0; c + 1 < chunks.length; c++) {
       int c0 = chunks[c];
@@ -443,20 +360,22 @@ final class BitSlices {
    */
   private long[] conditionMasks(int[] columns, int count, long[] masks) {
     // indices below are of conditions, from MASKS
-    Arrays.fill(masks, MASKS, MASKS + conditions, 0L);
-    int[] threshold = this.threshold;
-    int[] buckets = this.buckets;
-    int[] search = this.slotSearch;
-    for (int s = 0, slots = search.length / SEARCH; s < slots; s++) {
-      int step0 = search[s * SEARCH];
+    Conditions conditions = this.conditions;
+    Arrays.fill(masks, MASKS, MASKS + conditions.count(), 0L);
+    int[] threshold = conditions.threshold;
+    int[] buckets = conditions.buckets;
+    int[] search = conditions.search;
+    int n = Conditions.SEARCH;
+    for (int s = 0, slots = conditions.lanes(); s < slots; s++) {
+      int step0 = search[s * n];
       if (step0 == 0) {
         continue;
       }
-      int start = search[s * SEARCH + 1];
-      int end = search[s * SEARCH + 2];
-      int low = search[s * SEARCH + 3];
-      int shift = search[s * SEARCH + 4];
-      int first = search[s * SEARCH + 5];
+      int start = search[s * n + 1];
+      int end = search[s * n + 2];
+      int low = search[s * n + 3];
+      int shift = search[s * n + 4];
+      int first = search[s * n + 5];
       int r = 0;
       for (; r + 8 <= count; r += 8) {
         // eight rows' searches at once: each step waits on the previous one's load
@@ -497,13 +416,7 @@ final class BitSlices {
         masks[MASKS + at7] |= 1L << (r + 7);
       }
       for (; r < count; r++) {
-        int key = columns[s * ROWS + r];
-        // how many of the slot's thresholds the key reaches, without a branch on the data
-        int at = buckets[first + ((key - low) >>> shift)];
-        for (int step = step0; step > 0; step >>= 1) {
-          at += threshold[at + step] <= key ? step : 0;
-        }
-        masks[MASKS + at] |= 1L << r;
+        masks[MASKS + conditions.rank(s, columns[s * ROWS + r])] |= 1L << r;
       }
       // the rows at or above each threshold: ORed down in a register, not through memory (each OR would
       // wait for the store before it)
@@ -516,83 +429,7 @@ final class BitSlices {
     return masks;
   }
 
-  /**
-   * How a slot's sorted thresholds are searched: its range of keys ({@code [low, high]}, which every key of
-   * the slot is clamped to) is cut into up to {@value #MAX_BUCKETS} buckets (and {@value
-   * #BUCKETS_PER_THRESHOLD} a threshold) of equal width ({@code (key - low) >>> shift}), and a key's rank is
-   * its bucket's first rank plus a branch-free search of the few positions after it, {@code log2(step) + 1}
-   * steps: enough for the fullest bucket, and never past the slot, whose thresholds are followed by as many
-   * padding thresholds above every key. As the keys are clamped, the bucket needs no bounds of its own.
-   */
-  private static final class Slot {
-    final int start;
-    final int end;
-    final int step;
-    final int shift;
-    final int bucketStart;
-    final int[] buckets;
-
-    private Slot(int start, int end, int step, int shift, int bucketStart, int[] buckets) {
-      this.start = start;
-      this.end = end;
-      this.step = step;
-      this.shift = shift;
-      this.bucketStart = bucketStart;
-      this.buckets = buckets;
-    }
-
-    /**
-     * The search of {@code sorted} distinct threshold keys, within {@code [low, high]}, whose first condition
-     * less one is {@code start}.
-     */
-    static Slot of(int[] sorted, int low, int high, int start, int bucketStart) {
-      if (sorted[0] <= low || sorted[sorted.length - 1] > high || (long) high - low > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("the thresholds are not within (" + low + ", " + high + "]");
-      }
-      long range = (long) high - low;
-      int shift = 0;
-      int most = Math.min(MAX_BUCKETS, BUCKETS_PER_THRESHOLD * sorted.length);
-      while (range >> shift >= most) {
-        shift++;
-      }
-      int fullest = fullest(sorted, low, shift);
-      // fewer, wider buckets while the search takes no more steps: a smaller table to keep in cache
-      while (range >> shift > 0 && steps(fullest(sorted, low, shift + 1)) == steps(fullest)) {
-        shift++;
-        fullest = fullest(sorted, low, shift);
-      }
-      int[] buckets = new int[(int) (range >> shift) + 1];
-      int rank = 0;
-      for (int b = 0; b < buckets.length; b++) {
-        while (rank < sorted.length && ((long) sorted[rank] - low) >> shift < b) {
-          rank++;
-        }
-        buckets[b] = start + rank;
-      }
-      int steps = steps(fullest);
-      return new Slot(start, start + sorted.length + (1 << steps) - 1, 1 << (steps - 1), shift, bucketStart,
-          buckets);
-    }
-
-    /** The most thresholds in one bucket. */
-    private static int fullest(int[] sorted, int low, int shift) {
-      int fullest = 0;
-      for (int i = 0, run = 0; i < sorted.length; i++) {
-        boolean same = i > 0 && ((long) sorted[i] - low) >> shift == ((long) sorted[i - 1] - low) >> shift;
-        run = same ? run + 1 : 1;
-        fullest = Math.max(fullest, run);
-      }
-      return fullest;
-    }
-
-    /** The steps of a search that places a key among {@code count} thresholds: 2^steps - 1 >= count. */
-    private static int steps(int count) {
-      return 32 - Integer.numberOfLeadingZeros(count);
-    }
-  }
-
   long memoryBytes() {
-    return 64L + 4L * slotSearch.length + 4L * threshold.length + 4L * buckets.length + 4L * treeStart.length
-        + 4L * chunks.length + 16L * condition.length;
+    return 64L + 4L * treeStart.length + 4L * chunks.length + 16L * condition.length;
   }
 }

@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Measured and not kept (JMH, 100 trees of depth 6): two levels per step (a split kept beside its two
  * children, compared at once), rows blocked slot by slot or walked tree by tree four at once, a descent
  * unrolled for depth 6, and QuickScorer's bit vectors for one row (in the benchmarks) were all slower or no
- * faster. Reading the compiled code showed why the earlier layout (tree after tree, child {@code 2j - base + 1})
+ * faster. QuickScorer's masks worked out ahead for every rank of a row's keys were faster (316 against 457
+ * ns), and single rows of forests at most 6 levels deep go through them ({@link LeafMasks}) when they fit. Reading the compiled code showed why the earlier layout (tree after tree, child {@code 2j - base + 1})
  * stalled: a base per tree and the bounds-checked lengths left too few registers, so the compiler spilled
  * and each level took about 17 instructions. {@code sun.misc.Unsafe} loads without bounds checks, tried on
  * this layout, were about 5% faster: not worth unchecked reads at indices that come from a model file.
@@ -79,8 +80,13 @@ final class Forest {
   private final long[] leafOrigin;
   /** The perfect layout walked by blocks of rows at once, when it is at most 8 levels deep. */
   private final @Nullable BitSlices slices;
+  /** The perfect layout's distinct thresholds, lane by lane, as the slices and the masks search them. */
+  private final @Nullable Conditions conditions;
+  /** The perfect layout's single rows through leaf masks, when it is at most 6 levels deep and they fit. */
+  private final @Nullable LeafMasks masks;
 
-  private Forest(boolean perfect, int trees, int depth, int[] nodes, int[] roots, long[] leafOrigin, int[][] lanes) {
+  private Forest(boolean perfect, int trees, int depth, int[] nodes, int[] roots, long[] leafOrigin, int[][] lanes,
+      Masks masks) {
     this.perfect = perfect;
     this.trees = trees;
     this.depth = depth;
@@ -94,20 +100,50 @@ final class Forest {
     this.laneHigh = lanes[2];
     this.roots = roots;
     this.leafOrigin = leafOrigin;
-    this.slices = perfect ? BitSlices.of(packed, trees, depth, laneLow, laneHigh) : null;
+    Conditions conditions = perfect ? Conditions.of(packed, trees, laneLow, laneHigh) : null;
+    this.conditions = conditions;
+    this.slices = BitSlices.of(packed, trees, depth, conditions);
+    this.masks = masks == Masks.NONE ? null : LeafMasks.of(packed, trees, depth, conditions, masks == Masks.ALWAYS);
+    if (masks == Masks.ALWAYS && this.masks == null) {
+      throw new IllegalArgumentException(trees + " trees " + depth + " levels deep cannot be laid out as leaf masks:"
+          + " at most " + LeafMasks.MAX_DEPTH + " levels, and a real split");
+    }
   }
 
-  /** Lays out {@code trees}, perfect when the depth and the padding allow it, else as nodes. */
+  /** Whether a perfect forest's single rows go through {@link LeafMasks}. */
+  private enum Masks {
+    NONE,
+    /** When they take at most {@link LeafMasks#MAX_BYTES}. */
+    FITTING,
+    ALWAYS
+  }
+
+  /** Lays out {@code trees} as {@link TreeEnsembles.Layout#AUTO} does. */
   static Forest of(List<Tree> trees) {
-    return of(trees, null);
+    return of(trees, TreeEnsembles.Layout.AUTO);
+  }
+
+  /** Lays out {@code trees} perfect (descending single rows) or as nodes: for tests. */
+  static Forest of(List<Tree> trees, boolean perfect) {
+    return of(trees, perfect ? TreeEnsembles.Layout.PERFECT : TreeEnsembles.Layout.NODES);
   }
 
   /**
-   * Lays out {@code trees}; {@code perfect} forces a layout (for benchmarks and tests), null chooses.
+   * Lays out {@code trees} as {@code layout} says (see {@link TreeEnsembles.Layout}).
    *
-   * @throws IllegalArgumentException if {@code perfect} is true and the trees are too deep for it
+   * @throws IllegalArgumentException if the layout is forced and the trees are too deep for it
    */
-  static Forest of(List<Tree> trees, @Nullable Boolean perfect) {
+  static Forest of(List<Tree> trees, TreeEnsembles.Layout layout) {
+    Boolean perfect = switch (layout) {
+      case AUTO -> null;
+      case PERFECT, MASKS -> Boolean.TRUE;
+      case NODES -> Boolean.FALSE;
+    };
+    Masks masks = switch (layout) {
+      case AUTO -> Masks.FITTING;
+      case MASKS -> Masks.ALWAYS;
+      case PERFECT, NODES -> Masks.NONE;
+    };
     int depth = 0;
     long nodeCount = 0;
     int slots = 0;
@@ -127,10 +163,10 @@ final class Forest {
       throw new IllegalArgumentException(trees.size() + " trees " + depth + " levels deep on " + slots + " slots are"
           + " too many or too deep for the perfect layout");
     }
-    return choose ? perfect(trees, depth) : nodes(trees);
+    return choose ? perfect(trees, depth, masks) : nodes(trees);
   }
 
-  private static Forest perfect(List<Tree> trees, int depth) {
+  private static Forest perfect(List<Tree> trees, int depth, Masks masks) {
     int internal = (1 << depth) - 1;
     int leaves = 1 << depth;
     Lanes lanes = Lanes.of(trees);
@@ -166,7 +202,7 @@ final class Forest {
       }
     }
     return new Forest(true, trees.size(), depth, nodes, new int[0], origin,
-        new int[][] {lanes.slot, lanes.low, lanes.high});
+        new int[][] {lanes.slot, lanes.low, lanes.high}, masks);
   }
 
   /**
@@ -317,7 +353,7 @@ final class Forest {
       roots[t] = ref[0];
     }
     return new Forest(false, trees.size(), 0, Arrays.copyOf(nodes, nextNode * 4), roots,
-        Arrays.copyOf(origin, nextLeaf), new int[][] {new int[0], new int[0], new int[0]});
+        Arrays.copyOf(origin, nextLeaf), new int[][] {new int[0], new int[0], new int[0]}, Masks.NONE);
   }
 
   int trees() {
@@ -422,6 +458,40 @@ final class Forest {
     for (; t < trees; t++) {
       out[outOffset + t] = leaf(t, row, offset);
     }
+  }
+
+  /**
+   * The perfect layout only: the leaf numbers of every tree for one row prepared as {@link #wide} keys at
+   * {@code row[0 ..]}, into {@code out[outOffset .. + trees)}, through the {@link LeafMasks} when the forest
+   * has them, else by descent.
+   */
+  void leaves(long[] row, int[] out, int outOffset, Scratch scratch) {
+    LeafMasks masks = this.masks;
+    if (masks != null) {
+      masks.leaves(row, out, outOffset, scratch);
+    } else {
+      leaves(row, 0, out, outOffset);
+    }
+  }
+
+  /**
+   * The perfect layout only: {@code sum} plus, in tree order and in float, the value ({@code values} by
+   * leaf number) of the leaf each tree sends the row prepared as {@link #wide} keys at {@code row[0 ..]} to,
+   * through the {@link LeafMasks} when the forest has them, else by descent.
+   */
+  float sum(long[] row, float[] values, float sum, Scratch scratch) {
+    LeafMasks masks = this.masks;
+    return masks != null ? masks.sum(row, values, sum, scratch) : sum(row, values, sum);
+  }
+
+  /** The layout, in words, for descriptions. */
+  String layout() {
+    return !perfect ? "node layout" : masks != null ? "perfect layout, leaf masks" : "perfect layout";
+  }
+
+  /** Whether single rows go through {@link LeafMasks} rather than descend. */
+  boolean masked() {
+    return masks != null;
   }
 
   /** Whether {@link #leaves(long[], int, int, int[])} walks blocks of rows at once, bit-sliced. */
@@ -595,6 +665,7 @@ final class Forest {
   long memoryBytes() {
     return 64L + 4L * nodes.length + 8L * packed.length + 12L * laneSlot.length + 4L * roots.length
         + 8L * leafOrigin.length
-        + (slices == null ? 0 : slices.memoryBytes());
+        + (conditions == null ? 0 : conditions.memoryBytes())
+        + (slices == null ? 0 : slices.memoryBytes()) + (masks == null ? 0 : masks.memoryBytes());
   }
 }

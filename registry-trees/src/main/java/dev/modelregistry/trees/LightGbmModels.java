@@ -35,7 +35,7 @@ final class LightGbmModels {
     return text.startsWith("tree\n") || text.startsWith("tree\r\n");
   }
 
-  static LightGbmEnsemble read(String file, byte[] content, @Nullable Boolean perfect) {
+  static LightGbmEnsemble read(String file, byte[] content, TreeEnsembles.Layout layout) {
     String text = new String(content, StandardCharsets.UTF_8);
     String[] lines = text.split("\r?\n", -1);
     if (lines.length == 0 || !lines[0].equals("tree")) {
@@ -129,7 +129,7 @@ final class LightGbmModels {
           + perIteration);
     }
     slots.freeze();
-    Forest forest = Forest.of(trees, perfect);
+    Forest forest = Forest.of(trees, layout);
     double[] leaves = new double[forest.leafCount()];
     for (int l = 0; l < leaves.length; l++) {
       leaves[l] = trees.get(forest.leafTree(l)).leaf()[forest.leafNode(l)];
@@ -139,7 +139,7 @@ final class LightGbmModels {
       treeGroup[t] = t % perIteration;
     }
     String description = "LightGBM " + header.getOrDefault("version", "?") + " " + name + ": " + trees.size()
-        + " trees on " + width + " features (" + (forest.isPerfect() ? "perfect" : "node") + " layout)";
+        + " trees on " + width + " features (" + forest.layout() + ")";
     return new LightGbmEnsemble(forest, slots, width, classes, treeGroup, leaves, link, sigmoid, average,
         description);
   }

@@ -34,6 +34,8 @@ final class Scratch {
   private double[] margins = new double[16];
   private final float[] sums = new float[TreePredictor.BLOCK];
   private long[] work = new long[0];
+  private int[] ranks = new int[64];
+  private long[] leafMasks = new long[256];
   private byte @Nullable [] bytes;
   /** Whether {@link #release()} gives it back to the pool (else it stays with its thread). */
   private final boolean pooled;
@@ -135,6 +137,22 @@ final class Scratch {
       wide = new long[Math.max(size, wide.length * 2)];
     }
     return wide;
+  }
+
+  /** Ints for a row's ranks among its lanes' thresholds ({@link LeafMasks}), at least {@code size}. */
+  int[] ranks(int size) {
+    if (ranks.length < size) {
+      ranks = new int[Math.max(size, ranks.length * 2)];
+    }
+    return ranks;
+  }
+
+  /** Longs for a row's leaves left in each tree ({@link LeafMasks}), at least {@code size}. */
+  long[] leafMasks(int size) {
+    if (leafMasks.length < size) {
+      leafMasks = new long[Math.max(size, leafMasks.length * 2)];
+    }
+    return leafMasks;
   }
 
   /** Doubles for a row's margins, at least {@code size}. */

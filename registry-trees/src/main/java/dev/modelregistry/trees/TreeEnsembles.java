@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Reads tree-ensemble models into {@link Predictor}s evaluated in pure Java. Stateless and thread-safe; the
@@ -33,15 +32,24 @@ public final class TreeEnsembles {
    */
   public enum Layout {
     /**
-     * {@link #PERFECT} for trees up to 10 levels deep whose padding costs at most 4× their nodes (and
-     * whose padded arrays stay under 2^31 entries), else {@link #NODES}.
+     * {@link #MASKS} for trees up to 6 levels deep whose masks take at most 2 MiB, else {@link #PERFECT}
+     * for trees up to 10 levels deep whose padding costs at most 4× their nodes (and whose padded arrays
+     * stay under 2^31 entries), else {@link #NODES}.
      */
     AUTO,
     /**
-     * Every tree padded to a perfect binary tree of the ensemble's depth, stored breadth-first; the
-     * descent has no branch on the data and no child pointers.
+     * Every tree padded to a perfect binary tree of the ensemble's depth, stored breadth-first; a single
+     * row descends it with no branch on the data and no child pointers. (Batches of 16 rows or more are
+     * walked all at once, bit-sliced, in this layout and in {@link #MASKS}, up to 8 levels deep.)
      */
     PERFECT,
+    /**
+     * {@link #PERFECT}, and single rows found without a descent, from QuickScorer's leaf masks worked out
+     * ahead for every rank of a feature's value among its thresholds: faster, at the cost of one long per
+     * tree and distinct threshold (about 1 MB for 100 trees of depth 6 on 12 features). Trees up to 6
+     * levels deep.
+     */
+    MASKS,
     /** Nodes with child indexes, breadth-first per tree; any depth. */
     NODES
   }
@@ -72,13 +80,13 @@ public final class TreeEnsembles {
   /**
    * An XGBoost model from its bytes, laid out as {@code layout}.
    *
-   * @throws IllegalArgumentException if the layout is {@link Layout#PERFECT} and the trees are deeper than
-   *     10 levels or too many for its arrays (see {@link Layout#AUTO})
+   * @throws IllegalArgumentException if the layout is {@link Layout#PERFECT} or {@link Layout#MASKS} and the
+   *     trees are deeper than it allows (10 and 6 levels) or too many for its arrays
    */
   public static Predictor xgboost(String name, byte[] content, float missing, Layout layout) {
     requireNonNull(name, "name");
     requireNonNull(content, "content");
-    return XGBoostModels.read(name, content, missing, perfect(layout));
+    return XGBoostModels.read(name, content, missing, requireNonNull(layout, "layout"));
   }
 
   /** The feature names an XGBoost model stores (empty when it stores none). */
@@ -105,15 +113,7 @@ public final class TreeEnsembles {
   public static Predictor lightgbm(String name, byte[] content, Layout layout) {
     requireNonNull(name, "name");
     requireNonNull(content, "content");
-    return LightGbmModels.read(name, content, perfect(layout));
-  }
-
-  private static @Nullable Boolean perfect(Layout layout) {
-    return switch (requireNonNull(layout, "layout")) {
-      case AUTO -> null;
-      case PERFECT -> Boolean.TRUE;
-      case NODES -> Boolean.FALSE;
-    };
+    return LightGbmModels.read(name, content, requireNonNull(layout, "layout"));
   }
 
   static byte[] read(Path file) throws IOException {

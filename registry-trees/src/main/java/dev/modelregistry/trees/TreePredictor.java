@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
  * transform to the subclass, which follows its native library's arithmetic. Immutable and thread-safe.
  *
  * <p>Batches are evaluated in blocks of {@value #BLOCK} rows. In the perfect layout, when the forest is at
- * most {@value BitSlices#MAX_DEPTH} levels deep, a block of at least {@value #SLICED_ROWS} rows walks the
- * forest all at once, bit-sliced (see {@link BitSlices}), and a subclass that sums as it walks gets the
- * block's sums from the walk ({@link #predictSliced}); otherwise a block goes row by row, as single rows
- * do. Each row sums its trees in tree order, exactly as a single row does, so a row's prediction does not
+ * most {@value BitSlices#MAX_DEPTH} levels deep, a block of at least {@value #SLICED_ROWS} rows ({@value
+ * #SLICED_ROWS_MASKED} when single rows go through {@link LeafMasks}) walks the forest all at once,
+ * bit-sliced (see {@link BitSlices}), and a subclass that sums as it walks gets the block's sums from the
+ * walk ({@link #predictSliced}); otherwise a block goes row by row, as single rows do. Each row sums its trees in tree order, exactly as a single row does, so a row's prediction does not
  * depend on the batch it came in.
  */
 abstract class TreePredictor implements Predictor {
@@ -29,6 +29,12 @@ abstract class TreePredictor implements Predictor {
    * 9.2 µs sliced and 8.3 µs row by row; 16 rows, 9.4 and 10.7 µs; 24 rows, 11.3 and 15.4 µs).
    */
   static final int SLICED_ROWS = 16;
+  /**
+   * As {@link #SLICED_ROWS}, when single rows go through {@link LeafMasks}, which are faster than a descent:
+   * then blocks of fewer rows go row by row (JMH, the same model and calls: 24 rows took 7.4 µs sliced and
+   * 6.4 row by row; 32 rows, 8.1 and 8.3; 48 rows, 9.4 and 12.3).
+   */
+  static final int SLICED_ROWS_MASKED = 32;
 
 
   final Forest forest;
@@ -45,6 +51,8 @@ abstract class TreePredictor implements Predictor {
   private final boolean sums;
   /** In the perfect layout, what prepares a row's lanes. */
   private final Slots.@Nullable Widener widener;
+  /** The fewest rows of a block walked bit-sliced. */
+  private final int slicedRows;
 
   TreePredictor(Forest forest, Slots slots, int width, float missing, int groups, int[] treeGroup,
       String description) {
@@ -63,6 +71,7 @@ abstract class TreePredictor implements Predictor {
     this.treeGroup = treeGroup;
     this.description = description;
     this.widener = perfect ? forest.widener(slots) : null;
+    this.slicedRows = forest.masked() ? SLICED_ROWS_MASKED : SLICED_ROWS;
   }
 
   private Slots.Widener widener() {
@@ -90,10 +99,10 @@ abstract class TreePredictor implements Predictor {
       long[] wide = scratch.wide(forest.lanes());
       widener().prepare(features, missing, wide, 0);
       if (sums) {
-        return predictWide(wide);
+        return predictWide(wide, scratch);
       }
       int[] leaves = scratch.ints(forest.trees());
-      forest.leaves(wide, 0, leaves, 0);
+      forest.leaves(wide, leaves, 0, scratch);
       return predictOne(leaves, 0, scratch);
     }
     int[] keys = scratch.ints(stride + forest.trees());
@@ -126,14 +135,14 @@ abstract class TreePredictor implements Predictor {
       int[] leaves = sums ? EMPTY : scratch.ints(BLOCK * trees);
       for (int start = 0; start < rows.length; start += BLOCK) {
         int count = Math.min(BLOCK, rows.length - start);
-        boolean block = sliced && count >= SLICED_ROWS;
+        boolean block = sliced && count >= slicedRows;
         if (sums && !block) {
-          // row by row, each walked as a single row is: seven descents at once keep the processor busy
+          // row by row, each as a single row is
           for (int r = 0; r < count; r++) {
             float[] row = rows[start + r];
             checkWidth(row);
             widener.prepare(row, missing, keys, 0);
-            out[start + r] = predictWide(keys);
+            out[start + r] = predictWide(keys, scratch);
           }
           continue;
         }
@@ -153,7 +162,7 @@ abstract class TreePredictor implements Predictor {
             float[] row = rows[start + r];
             checkWidth(row);
             widener.prepare(row, missing, keys, 0);
-            forest.leaves(keys, 0, leaves, r * trees);
+            forest.leaves(keys, leaves, r * trees, scratch);
           }
         }
         predictBlock(leaves, count, out, start, scratch);
@@ -181,7 +190,7 @@ abstract class TreePredictor implements Predictor {
    * One row, prepared as {@link Forest#wide} keys at {@code keys[0 ..]}: in the perfect layout, when the
    * subclass passed {@code sums}, in place of {@link #predictOne}.
    */
-  float[] predictWide(long[] keys) {
+  float[] predictWide(long[] keys, Scratch scratch) {
     throw noWidePath();
   }
 

@@ -31,8 +31,8 @@ final class XGBoostEnsemble extends TreePredictor {
 
   /** One output group in the perfect layout: the leaves are summed as the trees are walked. */
   @Override
-  float[] predictWide(long[] keys) {
-    return new float[] {link.apply(forest.sum(keys, leaves, base[0]))};
+  float[] predictWide(long[] keys, Scratch scratch) {
+    return new float[] {link.apply(forest.sum(keys, leaves, base[0], scratch))};
   }
 
   /** One output group, a block of rows walked all at once: their sums come out of the walk. */

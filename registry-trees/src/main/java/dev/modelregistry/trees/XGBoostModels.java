@@ -92,7 +92,7 @@ final class XGBoostModels {
   }
 
   /** Reads a model. */
-  static Predictor read(String file, byte[] content, float missing, @Nullable Boolean perfect) {
+  static Predictor read(String file, byte[] content, float missing, TreeEnsembles.Layout layout) {
     Map<String, Object> top = isUbjson(content) ? Ubjson.read(file, content) : JsonDocuments.read(file, content);
     Doc root = new Doc(file, "", top);
     if (!root.has("learner")) {
@@ -149,7 +149,7 @@ final class XGBoostModels {
       trees.add(tree(file, treeDocs.get(t), t, features, slots));
     }
     slots.freeze();
-    Forest forest = Forest.of(trees, perfect);
+    Forest forest = Forest.of(trees, layout);
     float[] leaves = new float[forest.leafCount()];
     for (int l = 0; l < leaves.length; l++) {
       int t = forest.leafTree(l);
@@ -158,7 +158,7 @@ final class XGBoostModels {
     }
     String version = root.has("version") ? versionOf(root) : "?";
     String description = "XGBoost " + version + " " + kind + " " + objective + ": " + trees.size() + " trees on "
-        + features + " features (" + (forest.isPerfect() ? "perfect" : "node") + " layout)";
+        + features + " features (" + forest.layout() + ")";
     return new XGBoostEnsemble(forest, slots, features, missing, groups, treeGroup, leaves, base, link,
         description);
   }

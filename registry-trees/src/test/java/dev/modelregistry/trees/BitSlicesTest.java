@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -234,25 +236,33 @@ class BitSlicesTest {
 
   /** A tree of exactly {@code splits} splits (at most 255), grown breadth first so it stays 8 levels deep. */
   private static Tree treeWithSplits(Random random, int splits, int slots) {
+    return treeWithSplits(splits, i -> random.nextInt(slots), i -> random.nextFloat() * 6 - 3);
+  }
+
+  /**
+   * A tree of exactly {@code splits} splits, grown breadth first (node {@code i}'s children are {@code 2i + 1}
+   * and {@code 2i + 2}), split {@code i} reading {@code slot.applyAsInt(i)} at {@code threshold.applyAsDouble(i)}
+   * (asked in that order, split after split); leaf {@code n} holds {@code n}.
+   */
+  static Tree treeWithSplits(int splits, IntUnaryOperator slot, IntToDoubleFunction threshold) {
     int n = 2 * splits + 1;
     int[] left = new int[n];
     int[] right = new int[n];
-    int[] slot = new int[n];
-    float[] threshold = new float[n];
+    int[] slotOf = new int[n];
+    float[] thresholdOf = new float[n];
     double[] leaf = new double[n];
     Arrays.fill(left, -1);
     Arrays.fill(right, -1);
-    // node i's children are 2i + 1 and 2i + 2: the first `splits` nodes are the splits
     for (int i = 0; i < splits; i++) {
       left[i] = 2 * i + 1;
       right[i] = 2 * i + 2;
-      slot[i] = random.nextInt(slots);
-      threshold[i] = random.nextFloat() * 6 - 3;
+      slotOf[i] = slot.applyAsInt(i);
+      thresholdOf[i] = (float) threshold.applyAsDouble(i);
     }
     for (int i = 0; i < n; i++) {
       leaf[i] = i;
     }
-    return Tree.checked("exact", left, right, slot, threshold, leaf);
+    return Tree.checked("exact", left, right, slotOf, thresholdOf, leaf);
   }
 
   /**
@@ -303,7 +313,7 @@ class BitSlicesTest {
   }
 
   /** Leaf values of every magnitude and sign, -0 among them, so that the order of additions shows. */
-  private static float[] leafValues(Random random, Forest forest) {
+  static float[] leafValues(Random random, Forest forest) {
     float[] values = new float[forest.leafCount()];
     for (int i = 0; i < values.length; i++) {
       values[i] = switch (random.nextInt(4)) {
@@ -315,7 +325,7 @@ class BitSlicesTest {
     return values;
   }
 
-  private static float[] randomValues(Random random, int size) {
+  static float[] randomValues(Random random, int size) {
     float[] values = new float[size];
     for (int i = 0; i < size; i++) {
       values[i] = random.nextInt(3) == 0 ? random.nextFloat() * 6 - 3 : VALUES[random.nextInt(VALUES.length)];
@@ -343,7 +353,7 @@ class BitSlicesTest {
   }
 
   /** The leaf a row reaches in a tree, walked node by node: right when the value is at least the threshold. */
-  private static int walk(Tree tree, float[] values, int offset) {
+  static int walk(Tree tree, float[] values, int offset) {
     int node = 0;
     while (!tree.isLeaf(node)) {
       boolean right = Forest.key(values[offset + tree.slot()[node]]) >= Forest.key(tree.threshold()[node]);
@@ -360,7 +370,7 @@ class BitSlicesTest {
   }
 
   /** {@code count} random trees, the first exactly {@code depth} levels deep. */
-  private static List<Tree> randomTrees(Random random, int depth, int slots, int count) {
+  static List<Tree> randomTrees(Random random, int depth, int slots, int count) {
     List<Tree> trees = new ArrayList<>();
     for (int t = 0; t < count; t++) {
       trees.add(randomTree(random, depth, slots, t == 0));
@@ -372,12 +382,12 @@ class BitSlicesTest {
    * A tree of at most {@code depth} levels (exactly, when {@code full}) on {@code slots} slots, its
    * thresholds drawn from a few values so that splits share them.
    */
-  private static Tree randomTree(Random random, int depth, int slots, boolean full) {
+  static Tree randomTree(Random random, int depth, int slots, boolean full) {
     return randomTree(random, depth, slots, full, false);
   }
 
   /** As above; {@code every} grows every branch to the full depth. */
-  private static Tree randomTree(Random random, int depth, int slots, boolean full, boolean every) {
+  static Tree randomTree(Random random, int depth, int slots, boolean full, boolean every) {
     List<int[]> children = new ArrayList<>();
     List<Integer> slot = new ArrayList<>();
     List<Float> threshold = new ArrayList<>();

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one in fifty zero), compared as one batch and row by row: the first 1,000 rows value by value, all of them
  * through the SHA-256 of the float32 outputs. Each model exercises another of LightGBM's missing-value rules
  * (NaN, zero as missing, none). The shallow one (trees at most 6 levels deep) has its batches walked
- * bit-sliced; the others are deeper and go row by row.
+ * bit-sliced and its single rows found through leaf masks; the others are deeper and descend row by row.
  */
 class LightGbmParityTest {
 
@@ -22,6 +22,8 @@ class LightGbmParityTest {
     Reference reference = Reference.load("lightgbm-" + name + ".expected");
     Predictor ours = TreeEnsembles.lightgbm("lightgbm-" + name + ".txt", Reference.resource("lightgbm-" + name + ".txt"));
     assertThat(((TreePredictor) ours).forest.sliced()).as("walked bit-sliced").isEqualTo(name.endsWith("shallow"));
+    assertThat(((TreePredictor) ours).forest.masked()).as("single rows through leaf masks")
+        .isEqualTo(name.endsWith("shallow"));
     reference.assertMatches(name, ours);
   }
 }

@@ -1,6 +1,7 @@
 package dev.modelregistry.trees;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelregistry.spi.Predictor;
 import java.util.HashMap;
@@ -83,21 +84,30 @@ class XGBoostParityTest {
   }
 
   /**
-   * Every depth from 1 to 9, odd and even, in both layouts, forced: the perfect layout's index arithmetic
-   * and padding against the node layout and xgboost4j, one row at a time and in batches that end in a
-   * partial block of four.
+   * Every depth from 1 to 9, odd and even, in every layout, forced: the perfect layout's index arithmetic
+   * and padding, and its leaf masks up to 6 levels, against the node layout and xgboost4j, one row at a
+   * time and in batches that end in a partial block of four. Deeper than 6 levels, leaf masks are refused.
    */
   @ParameterizedTest(name = "max_depth {0}")
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9})
-  void everyDepthInBothLayouts(int depth) throws Exception {
+  void everyDepthInEveryLayout(int depth) throws Exception {
     Booster booster = train("binary:logistic", Map.of("max_depth", depth), 23, depth);
     float[][] rows = Rows.generate(20_003, FEATURES, 100 + depth);
     float[][] expected = predictNative(booster, rows);
     byte[] model = booster.toByteArray("ubj");
-    for (TreeEnsembles.Layout layout : new TreeEnsembles.Layout[] {TreeEnsembles.Layout.PERFECT,
-        TreeEnsembles.Layout.NODES}) {
+    if (depth > LeafMasks.MAX_DEPTH) {
+      assertThatThrownBy(() -> TreeEnsembles.xgboost("model.ubj", model, Float.NaN, TreeEnsembles.Layout.MASKS))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaf masks");
+    }
+    for (TreeEnsembles.Layout layout : depth > LeafMasks.MAX_DEPTH
+        ? new TreeEnsembles.Layout[] {TreeEnsembles.Layout.PERFECT, TreeEnsembles.Layout.NODES}
+        : TreeEnsembles.Layout.values()) {
       Predictor ours = TreeEnsembles.xgboost("model.ubj", model, Float.NaN, layout);
-      assertThat(ours.toString()).contains(layout == TreeEnsembles.Layout.PERFECT ? "perfect" : "node");
+      assertThat(ours.toString()).contains(switch (layout) {
+        case AUTO, MASKS -> "perfect layout, leaf masks";
+        case PERFECT -> "perfect layout)";
+        case NODES -> "node layout";
+      });
       Parity batch = Parity.compare(expected, ours.predict(rows));
       assertThat(batch.exact()).as("depth %d %s batch: %s", depth, layout, batch).isEqualTo(batch.values());
       float[][] single = new float[rows.length][];
