@@ -100,13 +100,15 @@ final class Forest {
     this.laneHigh = lanes[2];
     this.roots = roots;
     this.leafOrigin = leafOrigin;
-    Conditions conditions = perfect ? Conditions.of(packed, trees, laneLow, laneHigh) : null;
+    // searched only by the slices (up to 8 levels) and the masks (up to 6)
+    Conditions conditions = perfect && depth <= BitSlices.MAX_DEPTH ? Conditions.of(packed, trees, laneLow, laneHigh)
+        : null;
     this.conditions = conditions;
     this.slices = BitSlices.of(packed, trees, depth, conditions);
     this.masks = masks == Masks.NONE ? null : LeafMasks.of(packed, trees, depth, conditions, masks == Masks.ALWAYS);
-    if (masks == Masks.ALWAYS && this.masks == null) {
+    if (masks == Masks.ALWAYS && depth > LeafMasks.MAX_DEPTH) {
       throw new IllegalArgumentException(trees + " trees " + depth + " levels deep cannot be laid out as leaf masks:"
-          + " at most " + LeafMasks.MAX_DEPTH + " levels, and a real split");
+          + " at most " + LeafMasks.MAX_DEPTH + " levels");
     }
   }
 

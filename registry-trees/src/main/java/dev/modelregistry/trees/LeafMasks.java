@@ -45,7 +45,8 @@ final class LeafMasks {
   private final int[] lanes;
   /**
    * By condition: per tree, the leaves a row meeting it (and none above it in its lane) may still reach.
-   * A lane's "none met" number, condition 0 and the padding conditions share one array of all ones.
+   * A lane's "none met" number and condition 0 share one array of all ones; a lane's padding conditions,
+   * which no key meets, its last real condition's array.
    */
   private final long[][] masks;
   private final long bytes;

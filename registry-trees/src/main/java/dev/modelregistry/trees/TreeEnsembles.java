@@ -33,21 +33,22 @@ public final class TreeEnsembles {
   public enum Layout {
     /**
      * {@link #MASKS} for trees up to 6 levels deep whose masks take at most 2 MiB, else {@link #PERFECT}
-     * for trees up to 10 levels deep whose padding costs at most 4× their nodes (and whose padded arrays
-     * stay under 2^31 entries), else {@link #NODES}.
+     * for trees up to 6 levels deep, or up to 10 levels deep whose padding costs at most 4× their nodes
+     * (and whose padded arrays stay under 2^31 entries), else {@link #NODES}.
      */
     AUTO,
     /**
      * Every tree padded to a perfect binary tree of the ensemble's depth, stored breadth-first; a single
-     * row descends it with no branch on the data and no child pointers. (Batches of 16 rows or more are
-     * walked all at once, bit-sliced, in this layout and in {@link #MASKS}, up to 8 levels deep.)
+     * row descends it with no branch on the data and no child pointers. (In a batch, each block of up to 64
+     * rows that holds at least 16 rows, 32 with {@link #MASKS}, is walked all at once, bit-sliced, when the
+     * trees are at most 8 levels deep.)
      */
     PERFECT,
     /**
      * {@link #PERFECT}, and single rows found without a descent, from QuickScorer's leaf masks worked out
      * ahead for every rank of a feature's value among its thresholds: faster, at the cost of one long per
      * tree and distinct threshold (about 1 MB for 100 trees of depth 6 on 12 features). Trees up to 6
-     * levels deep.
+     * levels deep; trees that are all leaves need no masks and are summed directly.
      */
     MASKS,
     /** Nodes with child indexes, breadth-first per tree; any depth. */

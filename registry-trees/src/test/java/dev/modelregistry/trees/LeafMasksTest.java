@@ -168,5 +168,8 @@ class LeafMasksTest {
     double[] leaf = {0.5};
     Tree stump = Tree.checked("stump", new int[] {-1}, new int[] {-1}, new int[] {0}, new float[] {0f}, leaf);
     assertThat(Forest.of(List.of(stump, stump)).masked()).isFalse();
+    Forest forced = Forest.of(List.of(stump, stump), TreeEnsembles.Layout.MASKS);
+    assertThat(forced.masked()).as("no split: nothing to mask").isFalse();
+    assertThat(forced.sum(new long[forced.lanes()], new float[] {0.5f, 0.25f}, 1f, new Scratch())).isEqualTo(1.75f);
   }
 }
