@@ -132,11 +132,15 @@ final class Conditions {
     return search[lane * SEARCH + 1];
   }
 
+  /** A searched lane's last condition, its padding included. */
+  int last(int lane) {
+    return search[lane * SEARCH + 2];
+  }
+
   /** The condition of a real split: its lane's whose threshold is the split's. */
   int of(long split) {
     int lane = Forest.lane(split);
-    int none = none(lane);
-    return Arrays.binarySearch(threshold, none + 1, search[lane * SEARCH + 2] + 1, Forest.keyOf(split));
+    return Arrays.binarySearch(threshold, none(lane) + 1, last(lane) + 1, Forest.keyOf(split));
   }
 
   /**
