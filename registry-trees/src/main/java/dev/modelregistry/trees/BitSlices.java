@@ -23,15 +23,18 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Trees.</b> Tree after tree, level by level, each real split divides the mask of rows that
  *       reached it into its children's ({@code mine & ~cond}, {@code mine & cond}); the rows that went
  *       right at level {@code L} make bit plane {@code L} of the leaf index, ORed in a register while a
- *       tree's splits stay on one level. A split is three ints read in order (where its condition's mask,
- *       its rows and its plane are in the work array), so the loop is a few loads and word operations a
- *       split. The perfect layout's pass-through splits (padding below a leaf) send every row left, so
- *       they add no bit and are not walked: 23 of 63 splits a tree in the benchmarks' model.
+ *       tree's splits stay on one level. A split is three words read in order (where its condition's
+ *       mask, its rows and its plane are in the work array), so the loop is a few loads and word
+ *       operations a split. The perfect layout's pass-through splits (padding below a leaf) send every row
+ *       left, so they add no bit and are not walked: 23 of 63 splits a tree in the benchmarks' model. The
+ *       splits whose children are all leaves are walked after the others, in a loop that stores no
+ *       children.
  *   <li><b>Leaf indices.</b> The bit planes are turned into one index per row, a byte, eight rows at a
- *       time, with a table that spreads a byte's bits into the bytes of a long.
+ *       time, with a table that spreads a plane's byte into the bytes of a long at its level's bit.
  *   <li><b>Sums.</b> For a model with one output ({@link #sum}), eight rows at a time add their leaves
- *       tree after tree: eight chains of float additions in flight, each row's in tree order. Each tree's
- *       leaf values are an array of their own ({@link Forest#byTree}).
+ *       tree after tree, working out the indices as they go: eight chains of float additions in flight,
+ *       each row's in tree order. Each tree's leaf values are an array of their own ({@link
+ *       Forest#byTree}).
  * </ol>
  *
  * <p>A <em>slot</em> here is one of the forest's {@linkplain Forest#lanes() lanes}. A block's rows come
@@ -39,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * key clamped to its lane's range, which changes no comparison and keeps the searches' buckets in bounds.
  *
  * <p>Trees are walked in chunks of at most {@value #CHUNK} trees and {@value #CHUNK_SPLITS} splits, so the
- * walk's part of the work arrays is bounded (about 64 KB) whatever the forest; the condition
+ * walk's part of the work arrays is bounded (about 80 KB) whatever the forest; the condition
  * masks take 8 bytes per threshold (distinct per slot, plus padding), as many as the largest model the
  * scratch has walked needed. The leaf numbers are the ones {@link Forest#leaves(long[], int, int[], int)}
  * gives, and each row's sum adds the same values in the same order as {@link Forest#sum}, so a prediction
@@ -52,8 +55,11 @@ final class BitSlices {
   /** The deepest forest walked this way: a leaf index must fit in a byte. */
   static final int MAX_DEPTH = 8;
 
-  /** Bit {@code j} of the index moved to bit 0 of byte {@code j}. */
-  private static final long[] SPREAD = new long[256];
+  /**
+   * By level {@code L} and byte {@code b} of its bit plane (at {@code 256 L + b}): bit {@code j} of {@code b}
+   * moved to bit {@code 7 - L} of byte {@code j}, that level's bit in an eight-level leaf index.
+   */
+  private static final long[] PLANE_SPREAD = new long[MAX_DEPTH * 256];
 
   static {
     for (int b = 0; b < 256; b++) {
@@ -61,13 +67,16 @@ final class BitSlices {
       for (int j = 0; j < 8; j++) {
         spread |= (long) ((b >>> j) & 1) << (8 * j);
       }
-      SPREAD[b] = spread;
+      for (int level = 0; level < MAX_DEPTH; level++) {
+        PLANE_SPREAD[level * 256 + b] = spread << (MAX_DEPTH - 1 - level);
+      }
     }
   }
 
   /**
-   * The most splits a chunk of trees holds (one tree has fewer): the work array's first {@code 2 ·
-   * CHUNK_SPLITS} entries hold the rows going left and right at each split of the chunk being walked.
+   * The most splits a chunk of trees holds (one tree has fewer): the work array's first {@code
+   * CHUNK_SPLITS} entries hold the rows going left at each split of the chunk being walked, the next as many
+   * the rows going right.
    */
   private static final int CHUNK_SPLITS = 1024;
   /** Where in the work array every row of the block is: what the roots split. */
@@ -205,9 +214,9 @@ final class BitSlices {
           order[s] = k;
           condition[k] = conditionOf[s];
           // the rows reaching it: every row for a root, else its parent's left or right rows, which the
-          // parent put at 2 * (its place in the chunk's walk), and just after
+          // parent put at its place in the chunk's walk, and CHUNK_SPLITS after
           int parent = parentOf[s];
-          from[k] = parent < 0 ? ALL : 2 * (order[parent >> 1] - walks[2 * c]) + (parent & 1);
+          from[k] = parent < 0 ? ALL : order[parent >> 1] - walks[2 * c] + (parent & 1) * CHUNK_SPLITS;
           // its level's bit plane; the sign bit set when the split before it in the loop is on that level of
           // the same tree
           int at = (treeOf[s] - chunks[c]) * MAX_DEPTH + levelOf[s];
@@ -279,12 +288,16 @@ final class BitSlices {
   /**
    * Adds the leaves of a walked chunk's trees to the rows' sums, eight rows at a time through every tree of
    * the chunk: eight chains of float additions in flight, each in tree order. Each leaf index is worked out
-   * from the bit planes where it is added ({@link #spread}), eight rows' in a long, a byte each, rather
-   * than stored by {@link #indices} and read back (256 rows: 43.2 against 43.8 µs a call, alternated).
+   * from the bit planes where it is added ({@link #planeBits}), eight rows' in a long, a byte each, rather
+   * than stored by {@link #indices} and read back (JMH, 256 rows: 43.2 against 43.8 µs a call,
+   * alternated); one table lookup a level, shifted ahead of time to the level's bit, rather than a shift
+   * and an OR a level after one shared lookup, took 37.6 against 39.7 µs (a timing loop, alternated). The
+   * eight indices are taken from two ints, not one long, which spares the compiled code a zero-extension a
+   * row.
    */
   private void sum(byte[] bytes, int count, int c0, int c1, float[][] values, float[] sums) {
     boolean six = depth <= 6;
-    int unused = (six ? 6 : MAX_DEPTH) - depth;
+    int unused = MAX_DEPTH - depth;
     for (int r0 = 0; r0 < count; r0 += 8) {
       float s0 = sums[r0];
       float s1 = sums[r0 + 1];
@@ -299,17 +312,19 @@ final class BitSlices {
         // them. The tree's own values, a power of two of them, indexed by the leaf index masked with their
         // number less one: the compiled code then checks the bounds once a tree, not once a leaf (256 rows:
         // 51.3 against 53.2 µs a call, alternated)
-        long index = spread(bytes, at, six) >>> unused;
+        long index = planeBits(bytes, at, six) >>> unused;
+        int low = (int) index;
+        int high = (int) (index >>> 32);
         float[] v = values[t];
         int m = v.length - 1;
-        s0 += v[(int) index & m];
-        s1 += v[(int) (index >>> 8) & m];
-        s2 += v[(int) (index >>> 16) & m];
-        s3 += v[(int) (index >>> 24) & m];
-        s4 += v[(int) (index >>> 32) & m];
-        s5 += v[(int) (index >>> 40) & m];
-        s6 += v[(int) (index >>> 48) & m];
-        s7 += v[(int) (index >>> 56) & m];
+        s0 += v[low & m];
+        s1 += v[(low >>> 8) & m];
+        s2 += v[(low >>> 16) & m];
+        s3 += v[(low >>> 24) & m];
+        s4 += v[high & m];
+        s5 += v[(high >>> 8) & m];
+        s6 += v[(high >>> 16) & m];
+        s7 += v[(high >>> 24) & m];
       }
       sums[r0] = s0;
       sums[r0 + 1] = s1;
@@ -328,8 +343,8 @@ final class BitSlices {
    * into that level's bit plane, kept in a register while the tree's splits stay on one level. The terminal
    * splits, whose children are leaves, come last in a loop of their own that stores no children, and add
    * their rows to planes of their own ({@link #copyPlanes} ORs the two): 971 of the benchmarks' model's
-   * 2,310 real splits, and a loop that stores one word a split instead of three (256 rows: 40.3 against 42.6
-   * µs a call, alternated).
+   * 2,310 real splits, and a loop that stores one word a split instead of three (JMH, 256 rows: 40.4
+   * against 42.4 µs a call, alternated).
    */
   private void splits(long[] work, int count, int c, int trees) {
     int[] condition = this.condition;
@@ -339,13 +354,14 @@ final class BitSlices {
     Arrays.fill(work, PLANES, PLANES + trees * MAX_DEPTH, 0L);
     Arrays.fill(work, TERMINAL_PLANES, TERMINAL_PLANES + trees * MAX_DEPTH, 0L);
     long rights = 0;
-    // the children's rows go to work[2i], work[2i + 1] for the chunk's i-th split: an index of its own,
-    // stepped by two, rather than worked out from k
-    for (int k = walks[2 * c], end = walks[2 * c + 1], at = 0; k < end; k++, at += 2) {
+    // the children's rows go to work[i] and work[CHUNK_SPLITS + i] for the chunk's i-th split: an index of
+    // its own, one address for both stores (2i and 2i + 1 made the compiled loop work out 2i from k, and
+    // sign-extend it, at every split: 256 rows 36.4 against 37.4 µs a call in a timing loop, alternated)
+    for (int k = walks[2 * c], end = walks[2 * c + 1], at = 0; k < end; k++, at++) {
       long mine = work[from[k]];
       long right = mine & work[condition[k]];
       work[at] = mine ^ right;
-      work[at + 1] = right;
+      work[at + CHUNK_SPLITS] = right;
       long p = plane[k];
       rights = (rights & (p >> 63)) | right;
       work[(int) p] = rights;
@@ -358,13 +374,11 @@ final class BitSlices {
     }
   }
 
-
-
   /**
    * The leaf index of every row of the block in every tree of a walked chunk: tree {@code t}'s for row
    * {@code r} into {@code bytes[INDICES + (t - c0) * 64 + r]}, from the bit planes {@link #copyPlanes} put in
-   * {@code bytes}, so that a plane's byte for eight rows is one load: a table spreads its bits into the
-   * bytes of a long, and the levels are shifted in from the root down ({@link #spread}).
+   * {@code bytes}, so that a plane's byte for eight rows is one load, spread by a table into the bytes of a
+   * long at its level's bit ({@link #planeBits}).
    *
    * <p>Eight rows at a time, the loop is straight-line: it reads six planes when the forest is at most six
    * levels deep (XGBoost's default), else all eight, those below the depth being 0, and the index comes out
@@ -375,33 +389,34 @@ final class BitSlices {
    */
   private void indices(byte[] bytes, int c0, int c1) {
     boolean six = depth <= 6;
-    int unused = (six ? 6 : MAX_DEPTH) - depth;
+    int unused = MAX_DEPTH - depth;
     long keep = 0x0101010101010101L * (0xff >>> (MAX_DEPTH - depth));
     for (int t = c0; t < c1; t++) {
       int out = INDICES + (t - c0) * 64;
       for (int g = 0, at = (t - c0) * 64; g < 8; g++, at++) {
-        LONGS.set(bytes, out + 8 * g, (spread(bytes, at, six) >>> unused) & keep);
+        LONGS.set(bytes, out + 8 * g, (planeBits(bytes, at, six) >>> unused) & keep);
       }
     }
   }
 
   /**
-   * Eight rows' leaf indices, a byte a row, from the bit planes' bytes at {@code bytes[at]}, 8 apart, the
-   * root's plane first: six planes when {@code six} (the index then shifted up by the levels it read beyond
-   * the depth), else all eight.
+   * Eight rows' leaf indices, a byte a row, shifted up by the levels beyond the depth, from the bit planes'
+   * bytes at {@code bytes[at]}, 8 apart, the root's plane first: one table lookup a level, ORed ({@link
+   * #PLANE_SPREAD}). Six planes when {@code six} (the forest is at most six levels deep, XGBoost's default),
+   * else all eight.
    */
-  private static long spread(byte[] bytes, int at, boolean six) {
-    long index = SPREAD[bytes[at] & 0xff];
-    index = index << 1 | SPREAD[bytes[at + 8] & 0xff];
-    index = index << 1 | SPREAD[bytes[at + 16] & 0xff];
-    index = index << 1 | SPREAD[bytes[at + 24] & 0xff];
-    index = index << 1 | SPREAD[bytes[at + 32] & 0xff];
-    index = index << 1 | SPREAD[bytes[at + 40] & 0xff];
+  private static long planeBits(byte[] bytes, int at, boolean six) {
+    long[] spread = PLANE_SPREAD;
+    long index = spread[bytes[at] & 0xff]
+        | spread[256 + (bytes[at + 8] & 0xff)]
+        | spread[512 + (bytes[at + 16] & 0xff)]
+        | spread[768 + (bytes[at + 24] & 0xff)]
+        | spread[1024 + (bytes[at + 32] & 0xff)]
+        | spread[1280 + (bytes[at + 40] & 0xff)];
     if (six) {
       return index;
     }
-    index = index << 1 | SPREAD[bytes[at + 48] & 0xff];
-    return index << 1 | SPREAD[bytes[at + 56] & 0xff];
+    return index | spread[1536 + (bytes[at + 48] & 0xff)] | spread[1792 + (bytes[at + 56] & 0xff)];
   }
 
   /**
@@ -460,7 +475,11 @@ final class BitSlices {
         int at5 = buckets[first + ((key5 - low) >>> shift)];
         int at6 = buckets[first + ((key6 - low) >>> shift)];
         int at7 = buckets[first + ((key7 - low) >>> shift)];
-        for (int step = step0; step > 0; step >>= 1) {
+        // a lane has at least one step (one, mostly: see Conditions), so none is tested before the first; and
+        // the rows' bits are one shifted by a constant, not eight shifts by r + j (with both, 256 rows took
+        // 35.5 against 36.7 µs a call in a timing loop, alternated)
+        int step = step0;
+        do {
           at0 += threshold[at0 + step] <= key0 ? step : 0;
           at1 += threshold[at1 + step] <= key1 ? step : 0;
           at2 += threshold[at2 + step] <= key2 ? step : 0;
@@ -469,15 +488,16 @@ final class BitSlices {
           at5 += threshold[at5 + step] <= key5 ? step : 0;
           at6 += threshold[at6 + step] <= key6 ? step : 0;
           at7 += threshold[at7 + step] <= key7 ? step : 0;
-        }
-        masks[MASKS + at0] |= 1L << (r + 0);
-        masks[MASKS + at1] |= 1L << (r + 1);
-        masks[MASKS + at2] |= 1L << (r + 2);
-        masks[MASKS + at3] |= 1L << (r + 3);
-        masks[MASKS + at4] |= 1L << (r + 4);
-        masks[MASKS + at5] |= 1L << (r + 5);
-        masks[MASKS + at6] |= 1L << (r + 6);
-        masks[MASKS + at7] |= 1L << (r + 7);
+        } while ((step >>= 1) > 0);
+        long bit = 1L << r;
+        masks[MASKS + at0] |= bit;
+        masks[MASKS + at1] |= bit << 1;
+        masks[MASKS + at2] |= bit << 2;
+        masks[MASKS + at3] |= bit << 3;
+        masks[MASKS + at4] |= bit << 4;
+        masks[MASKS + at5] |= bit << 5;
+        masks[MASKS + at6] |= bit << 6;
+        masks[MASKS + at7] |= bit << 7;
       }
       for (; r < count; r++) {
         masks[MASKS + conditions.rank(s, columns[s * ROWS + r])] |= 1L << r;
