@@ -39,9 +39,10 @@ import org.jspecify.annotations.Nullable;
  * children, compared at once), rows blocked slot by slot or walked tree by tree four at once, a descent
  * unrolled for depth 6, and QuickScorer's bit vectors for one row (in the benchmarks) were all slower or no
  * faster. QuickScorer's masks worked out ahead for every rank of a row's keys were faster (316 against 457
- * ns), and single rows of forests at most 6 levels deep go through them ({@link LeafMasks}) when they fit. Reading the compiled code showed why the earlier layout (tree after tree, child {@code 2j - base + 1})
- * stalled: a base per tree and the bounds-checked lengths left too few registers, so the compiler spilled
- * and each level took about 17 instructions. {@code sun.misc.Unsafe} loads without bounds checks, tried on
+ * ns when they came; 279 against 449 in a later run), and single rows of forests at most 6 levels deep go
+ * through them ({@link LeafMasks}) when they fit. Reading the compiled code showed why the earlier layout
+ * (tree after tree, child {@code 2j - base + 1}) stalled: a base per tree and the bounds-checked lengths
+ * left too few registers, so the compiler spilled and each level took about 17 instructions. {@code sun.misc.Unsafe} loads without bounds checks, tried on
  * this layout, were about 5% faster: not worth unchecked reads at indices that come from a model file.
  *
  * <p>Blocks of rows are walked all at once by the {@link BitSlices} instead, when the forest is at most
