@@ -109,13 +109,14 @@ final class BitSlices {
   private final int[] condition;
   /**
    * By real split: where in the work array the rows reaching it are: {@link #ALL} for a root, else its
-   * parent's left rows (at {@code 2 · (parent's number in the chunk)}), or the right ones just after.
+   * parent's left rows (at the parent's place among the chunk's splits with a real child), or its right
+   * ones {@link #CHUNK_SPLITS} after.
    */
   private final int[] from;
   /**
    * By real split: where in the work array its level's bit plane is (the low half), with the sign bit set
-   * when the split before it in the tree is on the same level. A long, so that the flag becomes a mask
-   * with one shift and the index needs no masking.
+   * when the split before it in the same loop of {@link #splits} is on the same level of the same tree. A
+   * long, so that the flag becomes a mask with one shift and the index needs no masking.
    */
   private final long[] plane;
 
@@ -308,8 +309,8 @@ final class BitSlices {
       float s6 = sums[r0 + 6];
       float s7 = sums[r0 + 7];
       for (int t = c0, at = r0 >>> 3; t < c1; t++, at += 64) {
-        // the eight indices, a byte each; the bits above the depth are the next byte's, and the mask drops
-        // them. The tree's own values, a power of two of them, indexed by the leaf index masked with their
+        // the eight indices, a byte each (the bits shifted in above the depth are those of levels below it,
+        // 0). The tree's own values, a power of two of them, indexed by the leaf index masked with their
         // number less one: the compiled code then checks the bounds once a tree, not once a leaf (256 rows:
         // 51.3 against 53.2 µs a call, alternated)
         long index = planeBits(bytes, at, six) >>> unused;
