@@ -25,16 +25,18 @@ abstract class TreePredictor implements Predictor {
 
   /**
    * The fewest rows of a block walked bit-sliced rather than row by row: much of a block's slicing costs
-   * the same whatever its number of rows (JMH, 100 trees of depth 6, a call of that many rows: 12 rows took
-   * 9.2 µs sliced and 8.3 µs row by row; 16 rows, 9.4 and 10.7 µs; 24 rows, 11.3 and 15.4 µs).
+   * the same whatever its number of rows (JMH, 100 trees of depth 6, a call of that many rows, each way in
+   * turn, two runs: 8 rows took 4.5 µs sliced and 3.7 µs row by row; 10 rows, 4.9 and 5.4 against 5.1 and
+   * 4.7; 12 rows, 5.0 to 5.5 against 5.6 to 5.9; 16 rows, 5.1 and 7.5).
    */
-  static final int SLICED_ROWS = 16;
+  static final int SLICED_ROWS = 12;
   /**
    * As {@link #SLICED_ROWS}, when single rows go through {@link LeafMasks}, which are faster than a descent:
-   * then blocks of fewer rows go row by row (JMH, the same model and calls: 24 rows took 7.4 µs sliced and
-   * 6.4 row by row; 32 rows, 8.1 and 8.3; 48 rows, 9.4 and 12.3).
+   * then blocks of fewer rows go row by row (JMH, the same model and calls: 16 rows took 5.3 µs sliced and
+   * 4.2 row by row; 20 rows, 5.8 against 5.3 and 5.5; 24 rows, 5.8 and 5.9 against 6.2 to 6.7; 32 rows, 6.4
+   * and 8.2).
    */
-  static final int SLICED_ROWS_MASKED = 32;
+  static final int SLICED_ROWS_MASKED = 24;
 
 
   final Forest forest;
