@@ -40,7 +40,7 @@ public final class TreeEnsembles {
     /**
      * Every tree padded to a perfect binary tree of the ensemble's depth, stored breadth-first; a single
      * row descends it with no branch on the data and no child pointers. (In a batch, each block of up to 64
-     * rows that holds at least 16 rows, 32 with {@link #MASKS}, is walked all at once, bit-sliced, when the
+     * rows that holds at least 12 rows, 24 with {@link #MASKS}, is walked all at once, bit-sliced, when the
      * trees are at most 8 levels deep.)
      */
     PERFECT,
