@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -112,6 +115,42 @@ class ContainmentTest extends RegistryHarness {
     store.hook(null);
     registry.refresh();
     assertThat(registry.current(MODEL).version()).isEqualTo("v2");
+  }
+
+  @Test
+  void aListenerToldOfTheSwapAfterAFailedLoadSeesTheFailureCleared() {
+    release(1);
+    AtomicInteger attempts = new AtomicInteger();
+    AtomicReference<ModelRegistry> built = new AtomicReference<>();
+    List<String> seenAtSwap = new CopyOnWriteArrayList<>();
+    ModelRegistry registry = build(manual(Duration.ofSeconds(10), Duration.ofSeconds(10)).model(MODEL)
+        .loader(loader("flaky", () -> {
+          if (attempts.incrementAndGet() == 1) {
+            throw new IllegalStateException("the first load breaks");
+          }
+          return row -> new float[] {2};
+        }))
+        .listener(new RegistryListener() {
+          @Override
+          public void onSwapped(RegistryEvent.Swapped event) {
+            if ("v2".equals(event.version())) {
+              ModelStatus.Failure failure = built.get().status(MODEL).lastFailure();
+              seenAtSwap.add(failure == null ? "none" : failure.message());
+            }
+          }
+        }));
+    built.set(registry);
+    publisher.publish(MODEL, Publication.builder().file("model.bin", new byte[] {1}).format("flaky").build());
+    publisher.promote(MODEL, "v2", null);
+
+    scheduler.advance(Duration.ofSeconds(10));
+    assertThat(registry.status(MODEL).lastFailure().message()).contains("the first load breaks");
+    scheduler.advance(Duration.ofSeconds(20)); // past the backoff
+
+    assertThat(registry.current(MODEL).version()).isEqualTo("v2");
+    // the swap and the end of the failure are one change of state: no reader sees v2 served beside it
+    assertThat(seenAtSwap).containsExactly("none");
+    assertThat(registry.status(MODEL).lastFailure()).isNull();
   }
 
   @Test

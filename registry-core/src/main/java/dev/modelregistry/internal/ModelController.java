@@ -641,13 +641,10 @@ final class ModelController {
           : new ShadowStats(name, stable.version.value(), shadowVersion.version.value());
       shadow = new Routing.ShadowArm(shadowVersion, sh.sample(), stats);
     }
-    if (swapIn(new Routing(stable, canary, shadow))) {
-      boolean complete = (c == null || canary != null) && (sh == null || shadow != null);
-      if (complete) {
-        synchronized (lock) {
-          clearFailure();
-        }
-      }
+    // every arm asked for loaded: the failure that kept one out is over, and is cleared with the swap, so
+    // that no reader sees the new version served beside the failure that held it back
+    boolean complete = (c == null || canary != null) && (sh == null || shadow != null);
+    if (swapIn(new Routing(stable, canary, shadow), complete)) {
       prune();
     }
   }
@@ -677,22 +674,27 @@ final class ModelController {
    * @return whether it was swapped in
    */
   private boolean swapIn(LoadedVersion next) {
-    return swapIn(new Routing(next));
+    return swapIn(new Routing(next), false);
   }
 
   /**
    * Makes {@code next} what is served with one volatile write, and retires the versions of the snapshot it
    * replaces that it no longer names; closes the new versions instead if the model was closed meanwhile.
+   * With {@code clearFailure}, the last failure and the retry backoff are cleared in the same critical
+   * section as the swap: {@link #status()} never shows the new snapshot beside the failure it ends.
    *
    * @return whether it was swapped in
    */
-  private boolean swapIn(Routing next) {
+  private boolean swapIn(Routing next, boolean clearFailure) {
     Routing previous = null;
     boolean swapped = false;
     synchronized (lock) {
       if (!closed) {
         previous = handle.swap(next);
         swapped = true;
+        if (clearFailure) {
+          clearFailure();
+        }
       }
     }
     if (!swapped) {
@@ -831,8 +833,8 @@ final class ModelController {
 
   /** A snapshot of the model's state; never waits for a read, a load or a listener. */
   ModelStatus status() {
-    LoadedVersion live = handle.live();
     synchronized (lock) {
+      LoadedVersion live = handle.live();
       return new ModelStatus(
           name,
           spec.required(),
