@@ -244,8 +244,8 @@ final class BitSlices {
   /**
    * Adds to {@code sums[r]}, for each of {@code count} rows (1 to 64) prepared as {@linkplain
    * Slots.Widener#columns columns}, the value ({@code values[t]} holding tree {@code t}'s, as {@link
-   * Forest#byTree} splits them) of the leaf each tree sends it to, in tree order and in float: what {@link Forest#sum} gives row by row. {@code sums}
-   * has room for {@code count} rounded up to a multiple of 8.
+   * Forest#byTree} splits them) of the leaf each tree sends it to, in tree order and in float: what {@link
+   * Forest#sum} gives row by row. {@code sums} has room for {@code count} rounded up to a multiple of 8.
    */
   void sum(int[] columns, int count, float[][] values, float[] sums, Scratch scratch) {
     walk(columns, count, null, values, sums, scratch);

@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
  * ns when they came; 279 against 449 in a later run), and single rows of forests at most 6 levels deep go
  * through them ({@link LeafMasks}) when they fit. Reading the compiled code showed why the earlier layout
  * (tree after tree, child {@code 2j - base + 1}) stalled: a base per tree and the bounds-checked lengths
- * left too few registers, so the compiler spilled and each level took about 17 instructions. {@code sun.misc.Unsafe} loads without bounds checks, tried on
- * this layout, were about 5% faster: not worth unchecked reads at indices that come from a model file.
+ * left too few registers, so the compiler spilled and each level took about 17 instructions. {@code
+ * sun.misc.Unsafe} loads without bounds checks, tried on this layout, were about 5% faster: not worth
+ * unchecked reads at indices that come from a model file.
  *
  * <p>Blocks of rows are walked all at once by the {@link BitSlices} instead, when the forest is at most
  * {@value BitSlices#MAX_DEPTH} levels deep.
@@ -101,16 +102,16 @@ final class Forest {
     this.laneHigh = lanes[2];
     this.roots = roots;
     this.leafOrigin = leafOrigin;
+    if (masks == Masks.ALWAYS && depth > LeafMasks.MAX_DEPTH) {
+      throw new IllegalArgumentException(trees + " trees " + depth + " levels deep cannot be laid out as leaf masks:"
+          + " at most " + LeafMasks.MAX_DEPTH + " levels");
+    }
     // searched only by the slices (up to 8 levels) and the masks (up to 6)
     Conditions conditions = perfect && depth <= BitSlices.MAX_DEPTH ? Conditions.of(packed, trees, laneLow, laneHigh)
         : null;
     this.conditions = conditions;
     this.slices = BitSlices.of(packed, trees, depth, conditions);
     this.masks = masks == Masks.NONE ? null : LeafMasks.of(packed, trees, depth, conditions, masks == Masks.ALWAYS);
-    if (masks == Masks.ALWAYS && depth > LeafMasks.MAX_DEPTH) {
-      throw new IllegalArgumentException(trees + " trees " + depth + " levels deep cannot be laid out as leaf masks:"
-          + " at most " + LeafMasks.MAX_DEPTH + " levels");
-    }
   }
 
   /** Whether a perfect forest's single rows go through {@link LeafMasks}. */

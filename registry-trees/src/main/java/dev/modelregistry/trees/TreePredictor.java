@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * most {@value BitSlices#MAX_DEPTH} levels deep, a block of at least {@value #SLICED_ROWS} rows ({@value
  * #SLICED_ROWS_MASKED} when single rows go through {@link LeafMasks}) walks the forest all at once,
  * bit-sliced (see {@link BitSlices}), and a subclass that sums as it walks gets the block's sums from the
- * walk ({@link #predictSliced}); otherwise a block goes row by row, as single rows do. Each row sums its trees in tree order, exactly as a single row does, so a row's prediction does not
- * depend on the batch it came in.
+ * walk ({@link #predictSliced}); otherwise a block goes row by row, as single rows do. Each row sums its
+ * trees in tree order, exactly as a single row does, so a row's prediction does not depend on the batch it
+ * came in.
  */
 abstract class TreePredictor implements Predictor {
 
